@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApiRestConfig(AppConfig):
+    name = "api_rest"
+    verbose_name = "REST API"

@@ -1,0 +1,73 @@
+from django.contrib import admin
+
+from .models import Author, Book, BookAuthor, Cart, CartItem, Order, OrderLine
+
+
+class BookAuthorInline(admin.TabularInline):
+    model = BookAuthor
+    extra = 1
+    autocomplete_fields = ["author"]
+    ordering = ["position"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at", "updated_at"]
+    search_fields = ["name"]
+    ordering = ["name"]
+
+
+@admin.register(Book)
+class BookAdmin(admin.ModelAdmin):
+    list_display = ["title", "isbn", "price", "stock", "published_date", "updated_at"]
+    list_filter = ["published_date", "created_at"]
+    search_fields = ["title", "subtitle", "isbn", "authors__name"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [BookAuthorInline]
+    list_per_page = 50
+    show_full_result_count = False  # counting a million rows on every page is slow
+
+
+class CartItemInline(admin.TabularInline):
+    model = CartItem
+    extra = 0
+    autocomplete_fields = ["book"]
+
+
+@admin.register(Cart)
+class CartAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "updated_at"]
+    search_fields = ["user__username"]
+    inlines = [CartItemInline]
+
+
+@admin.register(CartItem)
+class CartItemAdmin(admin.ModelAdmin):
+    list_display = ["cart", "book", "quantity", "created_at"]
+    search_fields = ["cart__user__username", "book__title"]
+    autocomplete_fields = ["book"]
+    list_select_related = ["cart__user", "book"]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    readonly_fields = ["book", "title", "isbn", "quantity", "unit_price"]
+    can_delete = False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "total", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["user__username", "lines__title"]
+    readonly_fields = ["user", "total", "created_at"]
+    inlines = [OrderLineInline]
+    list_select_related = ["user"]
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(admin.ModelAdmin):
+    list_display = ["order", "title", "isbn", "quantity", "unit_price"]
+    search_fields = ["title", "isbn", "order__user__username"]
+    list_select_related = ["order"]

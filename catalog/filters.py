@@ -1,0 +1,65 @@
+"""The FilterSets both APIs and the website use, so one query string means the same rows."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Author, Book, BookAuthor
+
+BOOK_ORDERING_FIELDS = ("title", "price", "published_date", "created_at")
+AUTHOR_ORDERING_FIELDS = ("name", "created_at")
+MAX_SEARCH_LENGTH = 200
+
+_TRUE = {"true", "1", "yes"}
+_BOOLEAN_CHOICES = [(v, v) for v in ("true", "false", "1", "0", "yes", "no")]
+
+
+class _OrderingFilter(django_filters.OrderingFilter):
+    """Ordering by the offered fields, always ending with ``id`` so pages are stable."""
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        tiebreak = "-id" if ordering[-1].startswith("-") else "id"
+        return qs.order_by(*ordering, tiebreak)
+
+
+class BookFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
+    author = django_filters.NumberFilter(method="filter_author", min_value=1)
+    min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
+    max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
+    in_stock = django_filters.ChoiceFilter(choices=_BOOLEAN_CHOICES, method="filter_in_stock")
+    published_after = django_filters.DateFilter(field_name="published_date", lookup_expr="gte")
+    published_before = django_filters.DateFilter(field_name="published_date", lookup_expr="lte")
+    ordering = _OrderingFilter(fields=BOOK_ORDERING_FIELDS)
+
+    class Meta:
+        model = Book
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        by_author = BookAuthor.objects.filter(book=OuterRef("pk"), author__name__icontains=value)
+        condition = Q(title__icontains=value) | Q(subtitle__icontains=value) | Exists(by_author)
+        digits = value.replace("-", "").replace(" ", "")
+        if digits.isdigit():
+            condition |= Q(isbn__contains=digits)
+        return queryset.filter(condition)
+
+    def filter_author(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(author_links__author_id=int(value))
+
+    def filter_in_stock(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(stock__gt=0) if value in _TRUE else queryset.filter(stock=0)
+
+
+class AuthorFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=MAX_SEARCH_LENGTH)
+    ordering = _OrderingFilter(fields=AUTHOR_ORDERING_FIELDS)
+
+    class Meta:
+        model = Author
+        fields: list[str] = []

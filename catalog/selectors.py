@@ -1,0 +1,125 @@
+"""Reads: every list and lookup the website and both APIs offer."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, QuerySet
+
+from .errors import ErrorCode, NotFound, normalise_code
+from .filters import AuthorFilter, BookFilter
+from .isbn import normalise_isbn
+from .models import Author, Book, Cart, CartItem, Order
+from .policies import require_authenticated
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+def page_size_clamp(requested: int | None, *, default: int = DEFAULT_PAGE_SIZE) -> int:
+    """A page size in 1..MAX_PAGE_SIZE: too large gives the maximum, never an error."""
+    if requested is None or requested < 1:
+        return default
+    return min(requested, MAX_PAGE_SIZE)
+
+
+def object_id(value: Any) -> int | None:
+    """A positive database id from API input, or None when it cannot be one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _apply_filters(filterset_class, data: Mapping[str, Any] | None, queryset: QuerySet) -> QuerySet:
+    filterset = filterset_class(data=data or {}, queryset=queryset)
+    if not filterset.is_valid():
+        raise _filter_errors(filterset)
+    return filterset.qs
+
+
+def _filter_errors(filterset) -> ValidationError:
+    errors: dict[str, list[ValidationError]] = {}
+    for field, field_errors in filterset.form.errors.as_data().items():
+        for leaf in field_errors:
+            code = ErrorCode.INVALID_ORDERING if field == "ordering" else normalise_code(leaf.code)
+            message = leaf.message % leaf.params if leaf.params else str(leaf.message)
+            if field == "ordering":
+                message = "Unknown ordering field. Use one of the documented fields, with '-' for descending."
+            errors.setdefault(field, []).append(ValidationError(message, code=code))
+    return ValidationError(errors)
+
+
+def book_list(*, filters: Mapping[str, Any] | None = None, with_authors: bool = True) -> QuerySet[Book]:
+    """Books matching the shared BookFilter (search, author, price, stock, dates, ordering)."""
+    queryset = Book.objects.all()
+    if with_authors:
+        queryset = queryset.with_authors()
+    return _apply_filters(BookFilter, filters, queryset)
+
+
+def book_get(*, book_id: Any, field: str | None = None) -> Book:
+    """One book with its authors, or ``not_found``."""
+    pk = object_id(book_id)
+    book = Book.objects.with_authors().filter(pk=pk).first() if pk else None
+    if book is None:
+        raise NotFound("Book not found.", field=field)
+    return book
+
+
+def book_get_by_isbn(*, isbn: str) -> Book:
+    try:
+        normalised = normalise_isbn(isbn)
+    except ValidationError:
+        raise NotFound("Book not found.", field="isbn") from None
+    book = Book.objects.with_authors().filter(isbn=normalised).first()
+    if book is None:
+        raise NotFound("Book not found.", field="isbn")
+    return book
+
+
+def author_queryset() -> QuerySet[Author]:
+    return Author.objects.annotate(book_count=Count("book_links"))
+
+
+def author_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Author]:
+    """Authors matching the shared AuthorFilter, each with ``book_count``."""
+    return _apply_filters(AuthorFilter, filters, author_queryset())
+
+
+def author_get(*, author_id: Any) -> Author:
+    pk = object_id(author_id)
+    author = author_queryset().filter(pk=pk).first() if pk else None
+    if author is None:
+        raise NotFound("Author not found.")
+    return author
+
+
+def cart_items_queryset() -> QuerySet[CartItem]:
+    return CartItem.objects.select_related("book").order_by("id")
+
+
+def cart_get(*, user: AbstractBaseUser) -> Cart:
+    """The user's open cart (made on first use) with its lines and their books."""
+    require_authenticated(user)
+    cart, _ = Cart.objects.get_or_create(user=user)
+    return Cart.objects.prefetch_related(Prefetch("items", queryset=cart_items_queryset())).get(pk=cart.pk)
+
+
+def order_list(*, user: AbstractBaseUser) -> QuerySet[Order]:
+    """The user's own orders, newest first, with their lines."""
+    require_authenticated(user)
+    return Order.objects.filter(user=user).prefetch_related("lines")
+
+
+def order_get(*, user: AbstractBaseUser, order_id: Any) -> Order:
+    """One of the user's orders; someone else's answers ``not_found`` like a missing one."""
+    pk = object_id(order_id)
+    order = order_list(user=user).filter(pk=pk).first() if pk else None
+    if order is None:
+        raise NotFound("Order not found.")
+    return order

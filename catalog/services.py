@@ -1,0 +1,382 @@
+"""Writes: every change the website, the REST API and the GraphQL API can make."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from rest_framework.authtoken.models import Token
+
+from .errors import ErrorCode, NotFound, error, normalise_code
+from .isbn import normalise_isbn
+from .models import (
+    MAX_PRICE,
+    MAX_QUANTITY_PER_LINE,
+    MAX_STOCK,
+    Author,
+    Book,
+    BookAuthor,
+    Cart,
+    CartItem,
+    Order,
+    OrderLine,
+)
+from .policies import require_authenticated, require_catalog_editor
+from .selectors import author_get, book_get, cart_items_queryset, object_id
+
+_UNSET: Any = object()
+
+
+def _full_clean(instance, *, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationError(
+            {
+                field: [ValidationError(e.message, code=normalise_code(e.code), params=e.params) for e in errors]
+                for field, errors in exc.error_dict.items()
+            }
+        ) from None
+
+
+def _price(value: Any, *, field: str = "price") -> Decimal:
+    message = f"Enter a price between 0.00 and {MAX_PRICE} with at most two decimal places."
+    if isinstance(value, bool) or value is None:
+        raise error(field, message, ErrorCode.INVALID_PRICE)
+    try:
+        price = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise error(field, message, ErrorCode.INVALID_PRICE) from None
+    if not price.is_finite() or price < 0 or price > MAX_PRICE or price != price.quantize(Decimal("0.01")):
+        raise error(field, message, ErrorCode.INVALID_PRICE)
+    return price.quantize(Decimal("0.01"))
+
+
+def _stock(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_STOCK:
+        raise error("stock", f"Stock must be a whole number between 0 and {MAX_STOCK}.", ErrorCode.INVALID_STOCK)
+    return value
+
+
+def _quantity(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QUANTITY_PER_LINE:
+        raise error(
+            "quantity",
+            f"Quantity must be between 1 and {MAX_QUANTITY_PER_LINE}.",
+            ErrorCode.INVALID_QUANTITY,
+        )
+    return value
+
+
+def _authors(author_ids: Iterable[Any]) -> list[Author]:
+    ids: list[int] = []
+    for raw in author_ids:
+        pk = object_id(raw)
+        if pk is None:
+            raise error("author_ids", f"'{raw}' is not a valid author id.", ErrorCode.INVALID)
+        if pk not in ids:
+            ids.append(pk)
+    found = Author.objects.in_bulk(ids)
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise error("author_ids", f"Unknown author id(s): {', '.join(map(str, missing))}.", ErrorCode.NOT_FOUND)
+    return [found[pk] for pk in ids]
+
+
+def _set_authors(book: Book, authors: list[Author]) -> None:
+    BookAuthor.objects.filter(book=book).delete()
+    BookAuthor.objects.bulk_create(
+        [BookAuthor(book=book, author=author, position=i) for i, author in enumerate(authors)]
+    )
+
+
+def _save_book(book: Book, authors: list[Author] | None) -> Book:
+    if Book.objects.filter(isbn=book.isbn).exclude(pk=book.pk).exists():
+        raise error("isbn", "A book with this ISBN already exists.", ErrorCode.DUPLICATE_ISBN)
+    try:
+        with transaction.atomic():
+            book.save()
+    except IntegrityError:
+        # Another writer took the ISBN between the check and the insert.
+        raise error("isbn", "A book with this ISBN already exists.", ErrorCode.DUPLICATE_ISBN) from None
+    if authors is not None:
+        _set_authors(book, authors)
+    return book_get(book_id=book.pk)
+
+
+def _apply_book_fields(book: Book, fields: dict[str, Any]) -> list[Author] | None:
+    """Check and set every given field; collects all field errors before raising."""
+    errors: dict[str, list[ValidationError]] = {}
+    authors = None
+    converters = {
+        "isbn": lambda v: normalise_isbn(v),
+        "price": _price,
+        "stock": _stock,
+    }
+    for name, value in fields.items():
+        if value is _UNSET:
+            continue
+        try:
+            if name == "author_ids":
+                authors = _authors(value or [])
+            elif name in converters:
+                setattr(book, name, converters[name](value))
+            elif name in ("title", "subtitle", "description"):
+                setattr(book, name, (value or "").strip() if isinstance(value, str) else value)
+            elif name == "published_date":
+                if value is not None and not isinstance(value, datetime.date):
+                    raise error("published_date", "Enter a date as YYYY-MM-DD.", ErrorCode.INVALID)
+                book.published_date = value
+        except ValidationError as exc:
+            for field, field_errors in exc.error_dict.items():
+                errors.setdefault(field, []).extend(field_errors)
+    try:
+        _full_clean(book, exclude=errors.keys())
+    except ValidationError as exc:
+        for field, field_errors in exc.error_dict.items():
+            errors.setdefault(field, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)
+    return authors
+
+
+@transaction.atomic
+def book_create(
+    *,
+    actor: AbstractBaseUser,
+    title: str,
+    isbn: str,
+    price: Decimal | str,
+    author_ids: Iterable[Any] = (),
+    subtitle: str = "",
+    stock: int = 0,
+    published_date: datetime.date | None = None,
+    description: str = "",
+) -> Book:
+    """Add a book to the catalog (staff only). ISBN-10 input is stored as ISBN-13."""
+    require_catalog_editor(actor)
+    book = Book()
+    authors = _apply_book_fields(
+        book,
+        {
+            "title": title,
+            "subtitle": subtitle,
+            "isbn": isbn,
+            "price": price,
+            "stock": stock,
+            "published_date": published_date,
+            "description": description,
+            "author_ids": list(author_ids),
+        },
+    )
+    return _save_book(book, authors)
+
+
+@transaction.atomic
+def book_update(
+    *,
+    actor: AbstractBaseUser,
+    book_id: Any,
+    title: str = _UNSET,
+    subtitle: str = _UNSET,
+    isbn: str = _UNSET,
+    price: Decimal | str = _UNSET,
+    stock: int = _UNSET,
+    published_date: datetime.date | None = _UNSET,
+    description: str = _UNSET,
+    author_ids: Iterable[Any] = _UNSET,
+) -> Book:
+    """Change the given fields of a book (staff only); fields not given stay as they are."""
+    require_catalog_editor(actor)
+    book = book_get(book_id=book_id)
+    authors = _apply_book_fields(
+        book,
+        {
+            "title": title,
+            "subtitle": subtitle,
+            "isbn": isbn,
+            "price": price,
+            "stock": stock,
+            "published_date": published_date,
+            "description": description,
+            "author_ids": author_ids if author_ids is _UNSET else list(author_ids),
+        },
+    )
+    return _save_book(book, authors)
+
+
+@transaction.atomic
+def book_delete(*, actor: AbstractBaseUser, book_id: Any) -> None:
+    """Remove a book; cart lines holding it go too, past orders keep their copied lines."""
+    require_catalog_editor(actor)
+    book_get(book_id=book_id).delete()
+
+
+def _apply_author_fields(author: Author, *, name: str = _UNSET, bio: str = _UNSET) -> Author:
+    if name is not _UNSET:
+        author.name = name.strip() if isinstance(name, str) else name
+    if bio is not _UNSET:
+        author.bio = (bio or "").strip() if isinstance(bio, str) else bio
+    _full_clean(author)
+    author.save()
+    return author_get(author_id=author.pk)
+
+
+@transaction.atomic
+def author_create(*, actor: AbstractBaseUser, name: str, bio: str = "") -> Author:
+    """Add an author (staff only)."""
+    require_catalog_editor(actor)
+    return _apply_author_fields(Author(), name=name, bio=bio)
+
+
+@transaction.atomic
+def author_update(*, actor: AbstractBaseUser, author_id: Any, name: str = _UNSET, bio: str = _UNSET) -> Author:
+    """Change an author's name or bio (staff only)."""
+    require_catalog_editor(actor)
+    return _apply_author_fields(author_get(author_id=author_id), name=name, bio=bio)
+
+
+@transaction.atomic
+def author_delete(*, actor: AbstractBaseUser, author_id: Any) -> None:
+    """Remove an author; their books stay, without them among their authors."""
+    require_catalog_editor(actor)
+    author_get(author_id=author_id).delete()
+
+
+def _locked_cart(user: AbstractBaseUser) -> Cart:
+    require_authenticated(user)
+    Cart.objects.get_or_create(user=user)
+    return Cart.objects.select_for_update().get(user=user)
+
+
+def _check_stock(book: Book, quantity: int) -> None:
+    if quantity > book.stock:
+        raise error(
+            "quantity",
+            f"Only {book.stock} copies of '{book.title}' are in stock.",
+            ErrorCode.INSUFFICIENT_STOCK,
+        )
+
+
+def _own_item(cart: Cart, item_id: Any) -> CartItem:
+    pk = object_id(item_id)
+    item = cart_items_queryset().filter(cart=cart, pk=pk).first() if pk else None
+    if item is None:
+        raise NotFound("Cart item not found.")
+    return item
+
+
+@transaction.atomic
+def cart_item_add(*, user: AbstractBaseUser, book_id: Any, quantity: int = 1) -> tuple[CartItem, bool]:
+    """Put ``quantity`` copies of a book in the user's cart, merging with an existing line.
+
+    Returns the line and whether it is new.
+    """
+    cart = _locked_cart(user)
+    quantity = _quantity(quantity)
+    book = book_get(book_id=book_id, field="book_id")
+    item = cart.items.filter(book=book).first()
+    new_quantity = quantity + (item.quantity if item else 0)
+    if new_quantity > MAX_QUANTITY_PER_LINE:
+        raise error(
+            "quantity",
+            f"A cart line holds at most {MAX_QUANTITY_PER_LINE} copies; it has {new_quantity - quantity}.",
+            ErrorCode.INVALID_QUANTITY,
+        )
+    _check_stock(book, new_quantity)
+    created = item is None
+    if created:
+        item = CartItem.objects.create(cart=cart, book=book, quantity=new_quantity)
+    else:
+        item.quantity = new_quantity
+        item.save(update_fields=["quantity"])
+    item.book = book
+    cart.save(update_fields=["updated_at"])
+    return item, created
+
+
+@transaction.atomic
+def cart_item_update(*, user: AbstractBaseUser, item_id: Any, quantity: int) -> CartItem:
+    """Set the quantity of one of the user's cart lines."""
+    cart = _locked_cart(user)
+    item = _own_item(cart, item_id)
+    quantity = _quantity(quantity)
+    _check_stock(item.book, quantity)
+    item.quantity = quantity
+    item.save(update_fields=["quantity"])
+    return item
+
+
+@transaction.atomic
+def cart_item_remove(*, user: AbstractBaseUser, item_id: Any) -> None:
+    """Take a line out of the user's cart."""
+    cart = _locked_cart(user)
+    _own_item(cart, item_id).delete()
+
+
+@transaction.atomic
+def cart_clear(*, user: AbstractBaseUser) -> None:
+    """Empty the user's cart."""
+    cart = _locked_cart(user)
+    cart.items.all().delete()
+
+
+@transaction.atomic
+def checkout(*, user: AbstractBaseUser) -> Order:
+    """Turn the user's cart into an order, all or nothing.
+
+    Stock is taken with conditional updates (``stock >= quantity``) in book-id order, so
+    concurrent checkouts never oversell nor deadlock; one short line fails the whole
+    checkout with ``insufficient_stock`` and the transaction leaves everything unchanged.
+    """
+    cart = _locked_cart(user)
+    items = list(cart_items_queryset().filter(cart=cart).order_by("book_id"))
+    if not items:
+        raise error(None, "Your cart is empty.", ErrorCode.EMPTY_CART)
+    for item in items:
+        taken = Book.objects.filter(pk=item.book_id, stock__gte=item.quantity).update(stock=F("stock") - item.quantity)
+        if not taken:
+            item.book.refresh_from_db(fields=["stock"])
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        ValidationError(
+                            f"Only {item.book.stock} copies of '{item.book.title}' are in stock; "
+                            f"your cart has {item.quantity}.",
+                            code=ErrorCode.INSUFFICIENT_STOCK,
+                        )
+                    ]
+                }
+            )
+    # Prices are read after the stock rows are locked by our updates.
+    books = Book.objects.in_bulk([item.book_id for item in items])
+    lines = [
+        OrderLine(
+            book=books[item.book_id],
+            title=books[item.book_id].title,
+            isbn=books[item.book_id].isbn,
+            quantity=item.quantity,
+            unit_price=books[item.book_id].price,
+        )
+        for item in sorted(items, key=lambda i: i.pk)
+    ]
+    order = Order.objects.create(user=user, total=sum((line.line_total for line in lines), Decimal("0.00")))
+    for line in lines:
+        line.order = order
+    OrderLine.objects.bulk_create(lines)
+    cart.items.all().delete()
+    return Order.objects.prefetch_related("lines").get(pk=order.pk)
+
+
+def token_create(*, username: str, password: str) -> str:
+    """The API token of a user, made on first use, for a correct username and password."""
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_active:
+        raise error(None, "Unable to sign in with the given username and password.", ErrorCode.INVALID_CREDENTIALS)
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key

@@ -1,0 +1,62 @@
+"""The library website: a searchable, paginated book list and a page per book."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .errors import NotFound, validation_error_items
+from .filters import BOOK_ORDERING_FIELDS
+from .models import Book
+from .selectors import book_get, book_list
+
+PAGE_SIZE = 20
+_FILTER_KEYS = (
+    "search",
+    "author",
+    "min_price",
+    "max_price",
+    "in_stock",
+    "published_after",
+    "published_before",
+    "ordering",
+)
+ORDERING_CHOICES = [("", "Title (A to Z)")] + [
+    (f"{sign}{field}", f"{field.replace('_', ' ').capitalize()} ({label})")
+    for field in BOOK_ORDERING_FIELDS
+    for sign, label in (("", "ascending"), ("-", "descending"))
+    if (sign, field) != ("", "title")
+]
+
+
+def book_list_page(request: HttpRequest) -> HttpResponse:
+    filters = {key: request.GET[key] for key in _FILTER_KEYS if request.GET.get(key, "") != ""}
+    errors = []
+    status = 200
+    try:
+        books = book_list(filters=filters)
+    except ValidationError as exc:
+        errors = validation_error_items(exc)
+        books = Book.objects.none()
+        status = 400
+    paginator = Paginator(books, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "errors": errors,
+        "ordering_choices": ORDERING_CHOICES,
+        "query_without_page": query.urlencode(),
+        "rest_url": f"/api/books/?{query.urlencode()}" if query else "/api/books/",
+    }
+    return render(request, "catalog/book_list.html", context, status=status)
+
+
+def book_detail_page(request: HttpRequest, book_id: int) -> HttpResponse:
+    try:
+        book = book_get(book_id=book_id)
+    except NotFound:
+        raise Http404("Book not found.") from None
+    return render(request, "catalog/book_detail.html", {"book": book})

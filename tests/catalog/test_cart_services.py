@@ -1,0 +1,140 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+
+from catalog.errors import NotAuthenticated, NotFound
+from catalog.models import CartItem
+from catalog.selectors import cart_get
+from catalog.services import cart_clear, cart_item_add, cart_item_remove, cart_item_update
+from tests.catalog.helpers import error_pairs
+from tests.factories import BookFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cart_get_makes_an_empty_cart_on_first_use(alice):
+    cart = cart_get(user=alice)
+    assert (cart.item_count, cart.total, list(cart.items.all())) == (0, Decimal("0.00"), [])
+    assert cart_get(user=alice).pk == cart.pk
+
+
+def test_cart_get_needs_a_signed_in_user():
+    with pytest.raises(NotAuthenticated):
+        cart_get(user=AnonymousUser())
+
+
+def test_cart_item_add_new_line_then_merge(alice, book):
+    item, created = cart_item_add(user=alice, book_id=book.id, quantity=2)
+    assert (created, item.quantity) == (True, 2)
+    merged, created = cart_item_add(user=alice, book_id=str(book.id), quantity=1)
+    assert (created, merged.pk, merged.quantity) == (False, item.pk, 3)
+    assert CartItem.objects.count() == 1
+
+
+def test_cart_totals_are_computed_from_current_prices(alice):
+    cheap, dear = BookFactory(price=Decimal("2.50")), BookFactory(price=Decimal("10.00"))
+    cart_item_add(user=alice, book_id=cheap.id, quantity=2)
+    cart_item_add(user=alice, book_id=dear.id, quantity=1)
+    cart = cart_get(user=alice)
+    assert [(i.unit_price, i.line_total) for i in cart.items.all()] == [
+        (Decimal("2.50"), Decimal("5.00")),
+        (Decimal("10.00"), Decimal("10.00")),
+    ]
+    assert (cart.item_count, cart.total) == (3, Decimal("15.00"))
+
+
+@pytest.mark.parametrize("quantity", [0, -1, 100, 10**20, True, "2", 1.5, None])
+def test_cart_item_add_rejects_quantities_outside_1_to_99(alice, book, quantity):
+    with pytest.raises(ValidationError) as exc:
+        cart_item_add(user=alice, book_id=book.id, quantity=quantity)
+    assert error_pairs(exc.value) == [("quantity", "invalid_quantity")]
+    assert not CartItem.objects.exists()
+
+
+def test_cart_item_add_merge_beyond_99_is_invalid_quantity(alice):
+    book = BookFactory(stock=500)
+    cart_item_add(user=alice, book_id=book.id, quantity=60)
+    with pytest.raises(ValidationError) as exc:
+        cart_item_add(user=alice, book_id=book.id, quantity=40)
+    assert error_pairs(exc.value) == [("quantity", "invalid_quantity")]
+    assert CartItem.objects.get().quantity == 60
+
+
+def test_cart_item_add_more_than_stock_is_insufficient_stock(alice):
+    book = BookFactory(stock=2)
+    with pytest.raises(ValidationError) as exc:
+        cart_item_add(user=alice, book_id=book.id, quantity=3)
+    assert error_pairs(exc.value) == [("quantity", "insufficient_stock")]
+    out_of_stock = BookFactory(stock=0)
+    with pytest.raises(ValidationError) as exc:
+        cart_item_add(user=alice, book_id=out_of_stock.id)
+    assert error_pairs(exc.value) == [("quantity", "insufficient_stock")]
+    assert not CartItem.objects.exists()
+
+
+@pytest.mark.parametrize("book_id", [987654, "abc", None, 0])
+def test_cart_item_add_unknown_book_is_not_found(alice, book_id):
+    with pytest.raises(NotFound) as exc:
+        cart_item_add(user=alice, book_id=book_id)
+    assert exc.value.field == "book_id"
+
+
+def test_cart_item_add_needs_a_signed_in_user(book):
+    with pytest.raises(NotAuthenticated):
+        cart_item_add(user=AnonymousUser(), book_id=book.id)
+
+
+def test_cart_item_update_sets_quantity(alice, book):
+    item, _ = cart_item_add(user=alice, book_id=book.id)
+    assert cart_item_update(user=alice, item_id=item.id, quantity=4).quantity == 4
+
+
+@pytest.mark.parametrize(
+    ("quantity", "code"), [(0, "invalid_quantity"), (100, "invalid_quantity"), (6, "insufficient_stock")]
+)
+def test_cart_item_update_rejects_bad_quantity_and_keeps_line(alice, book, quantity, code):
+    item, _ = cart_item_add(user=alice, book_id=book.id, quantity=2)
+    with pytest.raises(ValidationError) as exc:
+        cart_item_update(user=alice, item_id=item.id, quantity=quantity)
+    assert error_pairs(exc.value) == [("quantity", code)]
+    item.refresh_from_db()
+    assert item.quantity == 2
+
+
+def test_someone_elses_cart_line_is_not_found(alice, bob, book):
+    item, _ = cart_item_add(user=alice, book_id=book.id, quantity=2)
+    with pytest.raises(NotFound):
+        cart_item_update(user=bob, item_id=item.id, quantity=1)
+    with pytest.raises(NotFound):
+        cart_item_remove(user=bob, item_id=item.id)
+    item.refresh_from_db()
+    assert item.quantity == 2
+
+
+def test_cart_item_remove_and_missing_line(alice, book):
+    item, _ = cart_item_add(user=alice, book_id=book.id)
+    cart_item_remove(user=alice, item_id=item.id)
+    assert not CartItem.objects.exists()
+    with pytest.raises(NotFound):
+        cart_item_remove(user=alice, item_id=item.id)
+
+
+def test_cart_clear_empties_only_the_users_cart(alice, bob, book):
+    cart_item_add(user=alice, book_id=book.id)
+    cart_item_add(user=bob, book_id=book.id)
+    cart_clear(user=alice)
+    assert cart_get(user=alice).item_count == 0
+    assert cart_get(user=bob).item_count == 1
+
+
+def test_cart_writes_need_a_signed_in_user():
+    anonymous = AnonymousUser()
+    for call in (
+        lambda: cart_item_update(user=anonymous, item_id=1, quantity=1),
+        lambda: cart_item_remove(user=anonymous, item_id=1),
+        lambda: cart_clear(user=anonymous),
+    ):
+        with pytest.raises(NotAuthenticated):
+            call()

@@ -1,0 +1,144 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from catalog.errors import NotFound
+from catalog.models import Order
+from catalog.selectors import author_get, author_list, book_get, book_get_by_isbn, book_list, order_get, order_list
+from catalog.services import cart_item_add, checkout
+from tests.catalog.helpers import error_pairs
+from tests.factories import AuthorFactory, BookFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shelf():
+    tolkien = AuthorFactory(name="J. R. R. Tolkien")
+    pratchett = AuthorFactory(name="Terry Pratchett")
+    gaiman = AuthorFactory(name="Neil Gaiman")
+    return {
+        "hobbit": BookFactory(
+            title="The Hobbit",
+            authors=[tolkien],
+            price=Decimal("8.00"),
+            stock=3,
+            published_date=datetime.date(1937, 9, 21),
+        ),
+        "omens": BookFactory(
+            title="Good Omens",
+            subtitle="The Nice and Accurate Prophecies",
+            authors=[pratchett, gaiman],
+            price=Decimal("12.00"),
+            stock=0,
+            published_date=datetime.date(1990, 5, 1),
+        ),
+        "mort": BookFactory(
+            title="Mort",
+            authors=[pratchett],
+            price=Decimal("9.50"),
+            stock=7,
+            published_date=datetime.date(1987, 11, 12),
+            isbn="9780552131063",
+        ),
+        "authors": (tolkien, pratchett, gaiman),
+    }
+
+
+def titles(queryset):
+    return [book.title for book in queryset]
+
+
+def test_book_list_defaults_to_title_order_with_authors_in_cover_order(shelf):
+    books = list(book_list())
+    assert titles(books) == ["Good Omens", "Mort", "The Hobbit"]
+    assert [a.name for a in books[0].authors.all()] == ["Terry Pratchett", "Neil Gaiman"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"search": "hobbit"}, ["The Hobbit"]),
+        ({"search": "prophecies"}, ["Good Omens"]),  # subtitle
+        ({"search": "gaiman"}, ["Good Omens"]),  # author name
+        ({"search": "978-0-552-13106-3"}, ["Mort"]),  # ISBN with hyphens
+        ({"search": "  "}, ["Good Omens", "Mort", "The Hobbit"]),
+        ({"min_price": "9"}, ["Good Omens", "Mort"]),
+        ({"max_price": "9.50"}, ["Mort", "The Hobbit"]),
+        ({"in_stock": "true"}, ["Mort", "The Hobbit"]),
+        ({"in_stock": "false"}, ["Good Omens"]),
+        ({"published_after": "1980-01-01"}, ["Good Omens", "Mort"]),
+        ({"published_before": "1987-11-12"}, ["Mort", "The Hobbit"]),
+        ({"ordering": "-price"}, ["Good Omens", "Mort", "The Hobbit"]),
+        ({"ordering": "published_date"}, ["The Hobbit", "Mort", "Good Omens"]),
+        ({"ordering": "-title"}, ["The Hobbit", "Mort", "Good Omens"]),
+    ],
+)
+def test_book_list_filters(shelf, filters, expected):
+    assert titles(book_list(filters=filters)) == expected
+
+
+def test_book_list_filter_by_author_lists_each_book_once(shelf):
+    pratchett = shelf["authors"][1]
+    assert titles(book_list(filters={"author": str(pratchett.id)})) == ["Good Omens", "Mort"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"ordering": "stock"}, [("ordering", "invalid_ordering")]),
+        ({"ordering": "-password"}, [("ordering", "invalid_ordering")]),
+        ({"min_price": "cheap"}, [("min_price", "invalid")]),
+        ({"max_price": "NaN"}, [("max_price", "invalid")]),
+        ({"published_after": "yesterday"}, [("published_after", "invalid")]),
+        ({"in_stock": "maybe"}, [("in_stock", "invalid")]),
+        ({"author": "x"}, [("author", "invalid")]),
+        ({"search": "x" * 201}, [("search", "max_length")]),
+    ],
+)
+def test_book_list_bad_filters_raise_codes(shelf, filters, expected):
+    with pytest.raises(ValidationError) as exc:
+        list(book_list(filters=filters))
+    assert error_pairs(exc.value) == expected
+
+
+def test_book_get_and_by_isbn(shelf):
+    mort = shelf["mort"]
+    assert book_get(book_id=mort.id).title == "Mort"
+    assert book_get_by_isbn(isbn="0-552-13106-7").title == "Mort"  # ISBN-10 of the same edition
+    for lookup in (
+        lambda: book_get(book_id=10**9),
+        lambda: book_get(book_id="x"),
+        lambda: book_get_by_isbn(isbn="bad"),
+    ):
+        with pytest.raises(NotFound):
+            lookup()
+
+
+def test_author_list_has_book_counts_and_search(shelf):
+    assert [(a.name, a.book_count) for a in author_list(filters={"ordering": "name"})] == [
+        ("J. R. R. Tolkien", 1),
+        ("Neil Gaiman", 1),
+        ("Terry Pratchett", 2),
+    ]
+    assert [a.name for a in author_list(filters={"search": "terry"})] == ["Terry Pratchett"]
+    with pytest.raises(ValidationError):
+        list(author_list(filters={"ordering": "book_count"}))
+    assert author_get(author_id=shelf["authors"][0].id).book_count == 1
+    with pytest.raises(NotFound):
+        author_get(author_id=0)
+
+
+def test_orders_are_visible_to_their_owner_only(alice, bob, book):
+    cart_item_add(user=alice, book_id=book.id)
+    order = checkout(user=alice)
+    assert list(order_list(user=alice)) == [order]
+    assert list(order_list(user=bob)) == []
+    assert order_get(user=alice, order_id=order.id) == order
+    with pytest.raises(NotFound):
+        order_get(user=bob, order_id=order.id)
+    with pytest.raises(NotFound):
+        order_get(user=alice, order_id=order.id + 1)
+    assert Order.objects.count() == 1
