@@ -137,3 +137,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO", "propagate": True}},
 }
+
+from .graphql import *  # noqa: E402, F403
+from .rest import *  # noqa: E402, F403
