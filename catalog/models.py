@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .optimization import query_optimization_enabled
+
 MAX_QUANTITY_PER_LINE = 99
 MAX_PRICE = Decimal("999999.99")
 MAX_STOCK = 1_000_000
@@ -26,6 +28,8 @@ class Author(models.Model):
 class BookQuerySet(models.QuerySet):
     def with_authors(self) -> "BookQuerySet":
         """Prefetch each book's authors in cover order (one extra query per page)."""
+        if not query_optimization_enabled():
+            return self
         return self.prefetch_related(
             models.Prefetch(
                 "authors",
@@ -68,6 +72,14 @@ class Book(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def cover_authors(self) -> list[Author]:
+        """The authors in cover order: from ``with_authors()``'s prefetch, else one query."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("authors")
+        if prefetched is not None:
+            return list(prefetched)
+        return list(self.authors.order_by("book_links__position", "book_links__id"))
 
 
 class BookAuthor(models.Model):

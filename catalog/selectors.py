@@ -11,6 +11,7 @@ from .errors import ErrorCode, NotFound, normalise_code
 from .filters import AuthorFilter, BookFilter
 from .isbn import normalise_isbn
 from .models import Author, Book, Cart, CartItem, Order
+from .optimization import query_optimization_enabled
 from .policies import require_authenticated
 
 MAX_PAGE_SIZE = 100
@@ -107,13 +108,16 @@ def cart_get(*, user: AbstractBaseUser) -> Cart:
     """The user's open cart (made on first use) with its lines and their books."""
     require_authenticated(user)
     cart, _ = Cart.objects.get_or_create(user=user)
+    if not query_optimization_enabled():
+        return cart
     return Cart.objects.prefetch_related(Prefetch("items", queryset=cart_items_queryset())).get(pk=cart.pk)
 
 
 def order_list(*, user: AbstractBaseUser) -> QuerySet[Order]:
     """The user's own orders, newest first, with their lines."""
     require_authenticated(user)
-    return Order.objects.filter(user=user).prefetch_related("lines")
+    orders = Order.objects.filter(user=user)
+    return orders.prefetch_related("lines") if query_optimization_enabled() else orders
 
 
 def order_get(*, user: AbstractBaseUser, order_id: Any) -> Order:

@@ -142,3 +142,20 @@ def test_orders_are_visible_to_their_owner_only(alice, bob, book):
     with pytest.raises(NotFound):
         order_get(user=alice, order_id=order.id + 1)
     assert Order.objects.count() == 1
+
+
+def test_cover_authors_keep_cover_order_with_and_without_the_prefetch(shelf, django_assert_num_queries):
+    from catalog.optimization import query_optimization
+
+    omens = shelf["omens"]
+    with django_assert_num_queries(2):
+        books = list(book_list(filters={"search": "omens"}))
+        assert [a.name for a in books[0].cover_authors] == ["Terry Pratchett", "Neil Gaiman"]
+    with query_optimization(False), django_assert_num_queries(1 + 3):
+        books = list(book_list())
+        assert [[a.name for a in b.cover_authors] for b in books] == [
+            ["Terry Pratchett", "Neil Gaiman"],
+            ["Terry Pratchett"],
+            ["J. R. R. Tolkien"],
+        ]
+    assert omens.cover_authors[0].name == "Terry Pratchett"

@@ -1,0 +1,353 @@
+"""Run a scenario both ways against the live application and measure what each cost.
+
+The figures come from the application itself (``X-DB-Queries`` and ``Server-Timing``
+headers), so the runner measures the same way in-process and against a base URL.
+In-process runs happen inside a transaction that is rolled back: the data is left as
+it was. Against a base URL, cart scenarios empty the demo user's cart before and after.
+"""
+
+import gzip
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from catalog.demo import DEMO_USERS
+
+from .registry import STYLES, GraphQLStep, RestStep, Scenario, extract
+
+GRAPHQL_PATH = "/graphql/"
+_VARIABLE = re.compile(r"\$\{(\w+)\}")
+_TIMING = re.compile(r"(\w+);dur=([\d.]+)")
+TOKENS = {user.username: user.token for user in DEMO_USERS}
+
+
+class ScenarioFailed(RuntimeError):
+    """A step could not run (a saved value was missing, the server refused a setup step)."""
+
+
+@dataclass
+class Exchange:
+    step: str
+    method: str
+    path: str
+    status: int
+    request_bytes: int
+    response_bytes: int
+    request_gzip_bytes: int
+    response_gzip_bytes: int
+    sql_queries: int | None
+    sql_ms: float | None
+    server_ms: float | None
+    request_body: str | None
+    response_body: Any
+
+
+@dataclass
+class StyleRun:
+    style: str
+    exchanges: list[Exchange] = field(default_factory=list)
+    result: Any = None
+    client_ms: float = 0.0
+
+    @property
+    def metered(self) -> bool:
+        return all(e.sql_queries is not None for e in self.exchanges)
+
+    def totals(self) -> dict[str, Any]:
+        def total(name: str) -> Any:
+            values = [getattr(e, name) for e in self.exchanges]
+            return None if any(v is None for v in values) else round(sum(values), 2)
+
+        return {
+            "round_trips": len(self.exchanges),
+            "request_bytes": total("request_bytes"),
+            "request_gzip_bytes": total("request_gzip_bytes"),
+            "response_bytes": total("response_bytes"),
+            "response_gzip_bytes": total("response_gzip_bytes"),
+            "sql_queries": total("sql_queries"),
+            "sql_ms": total("sql_ms"),
+            "server_ms": total("server_ms"),
+            "client_ms": round(self.client_ms, 2),
+            "statuses": [e.status for e in self.exchanges],
+        }
+
+
+@dataclass
+class ScenarioRun:
+    scenario: Scenario
+    optimized: bool
+    runs: dict[str, StyleRun]
+
+    @property
+    def equal(self) -> bool:
+        return self.runs["rest"].result == self.runs["graphql"].result
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "slug": self.scenario.slug,
+            "title": self.scenario.title,
+            "optimized": self.optimized,
+            "equal": self.equal,
+            "styles": {
+                style: {
+                    "totals": run.totals(),
+                    "result": run.result,
+                    "exchanges": [asdict(e) for e in run.exchanges],
+                }
+                for style, run in self.runs.items()
+            },
+        }
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class HttpTransport:
+    """Requests over HTTP to a running server (``--base-url``)."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Response:
+        request = urllib.request.Request(self.base_url + path, data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+                return Response(reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
+
+    def isolated(self):
+        return _NoIsolation()
+
+    def __enter__(self) -> "HttpTransport":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+class InProcessTransport:
+    """Requests through Django's handler in this process, with request metrics on."""
+
+    def __init__(self, host: str = "localhost") -> None:
+        from django.test import Client
+
+        self.client = Client(raise_request_exception=False, HTTP_HOST=host)
+        self._override = None
+
+    def __enter__(self) -> "InProcessTransport":
+        from django.conf import settings
+        from django.test import override_settings
+
+        if not getattr(settings, "REQUEST_METRICS", False):
+            self._override = override_settings(REQUEST_METRICS=True)
+            self._override.enable()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._override:
+            self._override.disable()
+
+    def request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Response:
+        response = self.client.generic(
+            method, path, data=body or b"", content_type=headers.pop("Content-Type", ""), headers=headers
+        )
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        return Response(response.status_code, {k.lower(): v for k, v in response.headers.items()}, content)
+
+    def isolated(self):
+        from django.db import transaction
+
+        return _RolledBack(transaction)
+
+
+class _NoIsolation:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _RolledBack:
+    def __init__(self, transaction) -> None:
+        self.transaction = transaction
+        self.atomic = transaction.atomic()
+
+    def __enter__(self):
+        self.atomic.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.transaction.set_rollback(True)
+        return self.atomic.__exit__(*exc)
+
+
+def _substitute(value: Any, variables: dict[str, Any]) -> Any:
+    if isinstance(value, str):
+        whole = _VARIABLE.fullmatch(value)
+        if whole:
+            return _lookup(variables, whole.group(1))
+        return _VARIABLE.sub(lambda m: urllib.parse.quote(str(_lookup(variables, m.group(1))), safe=""), value)
+    if isinstance(value, dict):
+        return {k: _substitute(v, variables) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, variables) for v in value]
+    return value
+
+
+def _lookup(variables: dict[str, Any], name: str) -> Any:
+    if variables.get(name) is None:
+        raise ScenarioFailed(f"no value saved for ${{{name}}}")
+    return variables[name]
+
+
+def _gzip_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6, mtime=0)) if data else 0
+
+
+def _decode(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return body.decode("utf-8", "replace")[:2000]
+
+
+class Runner:
+    def __init__(self, transport, *, optimize: bool = True) -> None:
+        self.transport = transport
+        self.optimize = optimize
+
+    def run(self, scenario: Scenario) -> ScenarioRun:
+        return ScenarioRun(scenario, self.optimize, {style: self._run_style(scenario, style) for style in STYLES})
+
+    def _headers(self, scenario: Scenario, *, json_body: bool) -> dict[str, str]:
+        headers = {"Accept": "application/json", "X-Query-Optimization": "on" if self.optimize else "off"}
+        if json_body:
+            headers["Content-Type"] = "application/json"
+        if scenario.user:
+            if scenario.user not in TOKENS:
+                raise ScenarioFailed(f"unknown demo user {scenario.user!r}")
+            headers["Authorization"] = f"Token {TOKENS[scenario.user]}"
+        return headers
+
+    def _send(self, scenario: Scenario, step_name: str, method: str, path: str, payload: Any) -> Exchange:
+        body = json.dumps(payload).encode() if payload is not None else None
+        response = self.transport.request(method, path, body, self._headers(scenario, json_body=body is not None))
+        if response.status == 401 and scenario.user:
+            raise ScenarioFailed(f"the demo user {scenario.user!r} was refused: run `manage.py seed_demo` first")
+        timings = {name: float(value) for name, value in _TIMING.findall(response.headers.get("server-timing", ""))}
+        queries = response.headers.get("x-db-queries")
+        return Exchange(
+            step=step_name,
+            method=method,
+            path=path,
+            status=response.status,
+            request_bytes=len(body or b""),
+            response_bytes=len(response.body),
+            request_gzip_bytes=_gzip_size(body or b""),
+            response_gzip_bytes=_gzip_size(response.body),
+            sql_queries=int(queries) if queries is not None else None,
+            sql_ms=timings.get("db"),
+            server_ms=timings.get("app"),
+            request_body=body.decode() if body else None,
+            response_body=_decode(response.body),
+        )
+
+    def _rest(self, scenario: Scenario, step: RestStep, variables: dict[str, Any]) -> list[Exchange]:
+        items = [None]
+        if step.for_each:
+            items = _lookup(variables, step.for_each)
+            if not isinstance(items, list):
+                raise ScenarioFailed(f"{step.for_each} is not a list")
+        exchanges = []
+        for item in items:
+            scope = dict(variables, item=item)
+            path = _substitute(step.path, scope)
+            exchanges.append(self._send(scenario, step.name, step.method, path, _substitute(step.body, scope)))
+        return exchanges
+
+    def _graphql(self, scenario: Scenario, step: GraphQLStep, variables: dict[str, Any]) -> list[Exchange]:
+        payload = {"query": step.query, "variables": _substitute(step.variables, variables)}
+        return [self._send(scenario, step.name, "POST", GRAPHQL_PATH, payload)]
+
+    def _save(self, step, exchanges: list[Exchange], variables: dict[str, Any]) -> None:
+        body = exchanges[0].response_body if len(exchanges) == 1 else [e.response_body for e in exchanges]
+        for name, path in step.save.items():
+            variables[name] = extract(body, path)
+
+    def _clear_cart(self, scenario: Scenario) -> None:
+        if scenario.fresh_cart:
+            self._send(scenario, "clear cart", "DELETE", "/api/cart/", None)
+
+    def _run_style(self, scenario: Scenario, style: str) -> StyleRun:
+        run = StyleRun(style)
+        bodies: dict[str, Any] = {}
+        with self.transport.isolated():
+            self._clear_cart(scenario)
+            try:
+                variables: dict[str, Any] = {}
+                for setup in scenario.setup:
+                    exchanges = self._rest(scenario, setup, variables)
+                    if any(e.status >= 400 for e in exchanges):
+                        raise ScenarioFailed(f"setup step {setup.method} {setup.path} answered {exchanges[0].status}")
+                    self._save(setup, exchanges, variables)
+                started = time.perf_counter()
+                for step in scenario.steps(style):
+                    send = self._rest if style == "rest" else self._graphql
+                    exchanges = send(scenario, step, variables)
+                    run.exchanges.extend(exchanges)
+                    self._save(step, exchanges, variables)
+                    bodies[step.name] = (
+                        exchanges[0].response_body
+                        if not getattr(step, "for_each", None)
+                        else [e.response_body for e in exchanges]
+                    )
+                run.client_ms = (time.perf_counter() - started) * 1000
+            finally:
+                self._clear_cart(scenario)
+        run.result = _result(scenario.result[style], bodies)
+        return run
+
+
+def _result(spec: Any, bodies: dict[str, Any]) -> Any:
+    if isinstance(spec, dict) and "step" in spec:
+        value = extract(bodies.get(spec["step"]), spec.get("path", ""))
+        fields = spec.get("fields")
+        if fields and isinstance(value, list):
+            return [{name: extract(item, path) for name, path in fields.items()} for item in value]
+        return value
+    if isinstance(spec, dict):
+        return {name: _result(part, bodies) for name, part in spec.items()}
+    raise ValueError(f"a result needs a step: {spec!r}")
+
+
+def difference(left: Any, right: Any, path: str = "") -> str | None:
+    """The first place where two normalised results differ, or None."""
+    if type(left) is not type(right):
+        return f"{path or 'result'}: {left!r} != {right!r}"
+    if isinstance(left, dict):
+        for key in sorted(set(left) | set(right)):
+            found = difference(left.get(key), right.get(key), f"{path}.{key}" if path else key)
+            if found:
+                return found
+        return None
+    if isinstance(left, list):
+        if len(left) != len(right):
+            return f"{path or 'result'}: {len(left)} items != {len(right)} items"
+        for i, (a, b) in enumerate(zip(left, right, strict=True)):
+            found = difference(a, b, f"{path}[{i}]")
+            if found:
+                return found
+        return None
+    return None if left == right else f"{path or 'result'}: {left!r} != {right!r}"

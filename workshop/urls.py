@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workshop"
+urlpatterns = [
+    path("", views.compare_page, name="compare"),
+    path("run/", views.compare_run, name="compare-run"),
+]

@@ -1,0 +1,75 @@
+"""/compare/: pick a scenario, see its REST calls beside its GraphQL document, run both."""
+
+import json
+import urllib.parse
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from .registry import load_scenarios
+from .report import ROWS, verdict
+from .runner import InProcessTransport, Runner, ScenarioFailed, difference
+
+
+def _require_workshop_mode() -> None:
+    if not getattr(settings, "WORKSHOP_MODE", False):
+        raise Http404("Workshop mode is off (set WORKSHOP_MODE=1).")
+
+
+def graphiql_link(query: str, variables: dict | None = None) -> str:
+    params = {"query": query.strip()}
+    if variables:
+        params["variables"] = json.dumps(variables)
+    return "/graphql/?" + urllib.parse.urlencode(params)
+
+
+@require_GET
+def compare_page(request: HttpRequest) -> HttpResponse:
+    _require_workshop_mode()
+    scenarios = list(load_scenarios().values())
+    selected = request.GET.get("scenario") or scenarios[0].slug
+    cards = [
+        {
+            "scenario": s,
+            "graphql": [{"step": step, "link": graphiql_link(step.query)} for step in s.graphql],
+        }
+        for s in scenarios
+    ]
+    return render(request, "workshop/compare.html", {"cards": cards, "selected": selected, "rows": ROWS})
+
+
+@require_POST
+def compare_run(request: HttpRequest) -> JsonResponse:
+    _require_workshop_mode()
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        return _error(400, "parse_error", 'The body must be JSON: {"scenario": "<slug>", "optimize": true}.')
+    if not isinstance(payload, dict):
+        return _error(400, "invalid", "The body must be a JSON object.")
+    scenario = load_scenarios().get(str(payload.get("scenario", "")))
+    if scenario is None:
+        return _error(404, "not_found", "Unknown scenario.", field="scenario")
+    optimize = payload.get("optimize", True)
+    if not isinstance(optimize, bool):
+        return _error(400, "invalid", "optimize must be true or false.", field="optimize")
+    try:
+        with InProcessTransport(request.get_host()) as transport:
+            run = Runner(transport, optimize=optimize).run(scenario)
+    except ScenarioFailed as exc:
+        return _error(409, "invalid", str(exc))
+    data = run.as_dict()
+    data["verdict"] = verdict(run)
+    data["difference"] = difference(run.runs["rest"].result, run.runs["graphql"].result)
+    for exchange in data["styles"]["graphql"]["exchanges"]:
+        body = json.loads(exchange["request_body"])
+        exchange["graphiql"] = graphiql_link(body["query"], body.get("variables"))
+    for exchange in data["styles"]["rest"]["exchanges"]:
+        exchange["browsable"] = exchange["path"] if exchange["method"] == "GET" else None
+    return JsonResponse(data)
+
+
+def _error(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"errors": [{"field": field, "code": code, "message": message}]}, status=status)
