@@ -1,7 +1,7 @@
 """The FilterSets both APIs and the website use, so one query string means the same rows."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from .models import Author, Book, BookAuthor
 
@@ -20,8 +20,12 @@ class _OrderingFilter(django_filters.OrderingFilter):
         if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
-        tiebreak = "-id" if ordering[-1].startswith("-") else "id"
-        return qs.order_by(*ordering, tiebreak)
+        terms = [
+            F(term[1:]).desc(nulls_last=True) if term.startswith("-") else F(term).asc(nulls_last=True)
+            for term in ordering
+        ]
+        # Missing values (a book with no publication date) sort last on every database.
+        return qs.order_by(*terms, F("id").desc() if ordering[-1].startswith("-") else F("id").asc())
 
 
 class BookFilter(django_filters.FilterSet):

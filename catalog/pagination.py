@@ -1,0 +1,161 @@
+"""Keyset (cursor) pagination over any ordered queryset, shared by both APIs.
+
+A cursor holds the ordering values of a row; the next page is "rows after these
+values", which an index answers without reading the skipped rows, so page 1,000
+costs what page 1 costs. Works with mixed directions and with NULLs (sorted last).
+"""
+
+import base64
+import binascii
+import datetime
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
+
+from .errors import ErrorCode, error
+
+CURSOR_PREFIX = "k1:"
+
+
+@dataclass(frozen=True)
+class OrderKey:
+    field: str
+    descending: bool
+
+
+@dataclass
+class KeysetPage:
+    items: list[Any]
+    has_next: bool
+    has_previous: bool
+    keys: tuple[OrderKey, ...]
+
+    def cursor(self, item: Any) -> str:
+        return encode_cursor([getattr(item, key.field) for key in self.keys])
+
+    @property
+    def start_cursor(self) -> str | None:
+        return self.cursor(self.items[0]) if self.items else None
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.cursor(self.items[-1]) if self.items else None
+
+
+def order_keys(queryset: QuerySet) -> tuple[OrderKey, ...]:
+    """The queryset's ordering (or its model's default), ending with the primary key."""
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    keys = []
+    for term in ordering:
+        if isinstance(term, OrderBy) and isinstance(term.expression, F):
+            name, descending = term.expression.name, term.descending
+        elif isinstance(term, str) and "__" not in term and term != "?":
+            name, descending = term.lstrip("-"), term.startswith("-")
+        else:
+            raise ValueError(f"keyset pagination needs plain field ordering, not {term!r}")
+        keys.append(OrderKey("id" if name == "pk" else name, descending))
+    if not keys or keys[-1].field != "id":
+        keys.append(OrderKey("id", keys[-1].descending if keys else False))
+    return tuple(keys)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"d": str(value)}
+    if isinstance(value, datetime.datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"D": value.isoformat()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        kind, raw = next(iter(value.items()))
+        return {"d": Decimal, "t": datetime.datetime.fromisoformat, "D": datetime.date.fromisoformat}[kind](raw)
+    return value
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([_encode(v) for v in values], separators=(",", ":")).encode()
+    return CURSOR_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, keys: Sequence[OrderKey], *, field: str = "after") -> list[Any]:
+    invalid = error(field, "This cursor is not valid for this list and ordering.", ErrorCode.INVALID)
+    if not isinstance(cursor, str) or not cursor.startswith(CURSOR_PREFIX) or len(cursor) > 1000:
+        raise invalid
+    body = cursor[len(CURSOR_PREFIX) :]
+    try:
+        values = [_decode(v) for v in json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))]
+    except (ValueError, TypeError, KeyError, StopIteration, binascii.Error, AttributeError):
+        raise invalid from None
+    if not isinstance(values, list) or len(values) != len(keys) or not isinstance(values[-1], int):
+        raise invalid
+    return values
+
+
+def _after(model, keys: Sequence[OrderKey], values: Sequence[Any], *, reverse: bool = False) -> Q:
+    """Rows strictly after ``values`` in the forward order of ``keys`` (strictly before when ``reverse``).
+
+    The forward order puts NULLs last whatever the direction, so a NULL is after every value.
+    """
+    nothing = Q(pk__in=[])
+    condition = nothing
+    equal = Q()
+    for key, value in zip(keys, values, strict=True):
+        nullable = model._meta.get_field(key.field).null
+        is_null = Q(**{f"{key.field}__isnull": True})
+        if value is None:
+            beyond = ~is_null if reverse else nothing
+            same = is_null
+        else:
+            greater = key.descending == reverse
+            beyond = Q(**{f"{key.field}__{'gt' if greater else 'lt'}": value})
+            if nullable and not reverse:
+                beyond |= is_null
+            same = Q(**{key.field: value})
+        condition |= equal & beyond
+        equal &= same
+    return condition
+
+
+def ordered(queryset: QuerySet, keys: Sequence[OrderKey], *, reverse: bool = False) -> QuerySet:
+    """Order by ``keys`` with NULLs last (reversed entirely when ``reverse``)."""
+    nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
+    terms = []
+    for key in keys:
+        expression = F(key.field)
+        terms.append(expression.desc(**nulls) if key.descending != reverse else expression.asc(**nulls))
+    return queryset.order_by(*terms)
+
+
+def keyset_page(
+    queryset: QuerySet,
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> KeysetPage:
+    """One page of ``queryset`` in its own order: ``first`` rows after a cursor, or ``last`` rows before one."""
+    keys = order_keys(queryset)
+    if last is not None and first is None:
+        rows = queryset
+        if before:
+            rows = rows.filter(_after(queryset.model, keys, decode_cursor(before, keys, field="before"), reverse=True))
+        rows = list(ordered(rows, keys, reverse=True)[: last + 1])
+        has_previous = len(rows) > last
+        items = list(reversed(rows[:last]))
+        return KeysetPage(items, has_next=before is not None, has_previous=has_previous, keys=keys)
+    size = first or 0
+    rows = queryset
+    if after:
+        rows = rows.filter(_after(queryset.model, keys, decode_cursor(after, keys)))
+    rows = list(ordered(rows, keys)[: size + 1])
+    return KeysetPage(rows[:size], has_next=len(rows) > size, has_previous=after is not None, keys=keys)
