@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format schema clean
+.PHONY: help install run test lint format schema bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,6 +42,14 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 schema: $(STAMP) ## Regenerate the committed API contracts (OpenAPI and GraphQL SDL)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file api_rest/openapi.yaml
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py graphql_schema --schema api_graphql.schema.schema --out api_graphql/schema.graphql
+
+$(VENV)/.bench-installed: $(STAMP) requirements/bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements/bench.txt
+	touch $@
+
+bench: $(VENV)/.bench-installed ## Benchmark REST and GraphQL against a hand-written baseline under wrk (DATABASE_URL=postgres://...)
+	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache

@@ -1,0 +1,327 @@
+"""Benchmark the REST and GraphQL APIs against a hand-written baseline, under wrk.
+
+    DATABASE_URL=postgres://... python -m bench.run [--books 10000] [--duration 5] [--rounds 2]
+
+Starts gunicorn with the production settings (DEBUG off) plus the baseline views on
+127.0.0.1, warms up, then runs every case's variants in alternating order (A B C, C B A,
+...) so machine drift cancels. Writes bench/results/<stamp>.json, .md and .png.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+LUA = ROOT / "bench" / "wrk" / "request.lua"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def server_env(port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="0",
+        SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        REQUEST_METRICS="0",
+        WORKSHOP_MODE="0",
+        SECURE_COOKIES="0",
+        SECURE_HSTS_SECONDS="0",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+    )
+    return env
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")})
+    import django
+
+    django.setup()
+
+
+def prepare_data(books: int) -> tuple[int, str]:
+    """Migrate, seed up to ``books`` books, and give alice a three-line cart. Returns (book id, token)."""
+    from django.core.management import call_command
+
+    from catalog.demo import DEMO_USERS
+    from catalog.models import Book, Cart, CartItem
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    missing = books - Book.objects.count()
+    if missing > 0:
+        log(f"seeding {missing:,} synthetic books")
+        call_command("seed_demo", books=missing)
+    alice = next(u for u in DEMO_USERS if u.username == "alice")
+    cart = Cart.objects.get(user__username="alice")
+    CartItem.objects.filter(cart=cart).delete()
+    for book in Book.objects.filter(stock__gt=5).order_by("id")[:3]:
+        CartItem.objects.create(cart=cart, book=book, quantity=2)
+    book_id = Book.objects.order_by("id").values_list("id", flat=True)[Book.objects.count() // 2]
+    return book_id, alice.token
+
+
+def sql_queries(variant) -> int:
+    """SQL statements one request costs, counted in-process with the same settings."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.generic(
+            variant.method,
+            variant.path,
+            data=variant.body_bytes() or b"",
+            content_type="application/json" if variant.body else "",
+            headers=variant.headers,
+        )
+    if response.status_code >= 400:
+        raise RuntimeError(f"{variant.name} {variant.path} answered {response.status_code}: {response.content[:300]!r}")
+    return len(queries)
+
+
+class Server:
+    def __init__(self, port: int, env: dict[str, str]) -> None:
+        self.port = port
+        self.env = env
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Server":
+        command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1):
+                    return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.process.stderr.read().decode()[-2000:]) from None
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer /healthz within 30 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def worker_rss(self) -> int:
+        import psutil
+
+        try:
+            children = psutil.Process(self.process.pid).children()
+        except psutil.Error:
+            return 0
+        sizes = []
+        for child in children:
+            with contextlib.suppress(psutil.Error):
+                sizes.append(child.memory_info().rss)
+        return max(sizes, default=0)
+
+
+class PeakMemory:
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.server.worker_rss())
+            self._stop.wait(0.25)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def wrk(port: int, variant, *, duration: float, connections: int, threads: int) -> dict:
+    with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as body_file:
+        body_file.write(variant.body_bytes() or b"")
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(LUA)]
+    for name, value in variant.headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command += [f"http://127.0.0.1:{port}{variant.path}", "--", variant.method, body_file.name if variant.body else ""]
+    try:
+        output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
+    finally:
+        os.unlink(body_file.name)
+    line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
+    result = json.loads(line.removeprefix("WRK_JSON "))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["errors"] = sum(
+        result[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
+    )
+    return result
+
+
+def run_cases(args, server: Server, cases) -> list[dict]:
+    rows = []
+    for case in cases:
+        per_variant: dict[str, list[dict]] = {v.name: [] for v in case.variants}
+        peaks: dict[str, int] = dict.fromkeys(per_variant, 0)
+        for variant in case.variants:  # warm-up, not recorded
+            wrk(server.port, variant, duration=1, connections=args.connections, threads=args.threads)
+        for round_number in range(args.rounds):
+            order = case.variants if round_number % 2 == 0 else tuple(reversed(case.variants))
+            for variant in order:
+                with PeakMemory(server) as memory:
+                    result = wrk(
+                        server.port, variant, duration=args.duration, connections=args.connections, threads=args.threads
+                    )
+                per_variant[variant.name].append(result)
+                peaks[variant.name] = max(peaks[variant.name], memory.peak)
+                log(
+                    f"{case.name:<12} {variant.name:<9} round {round_number + 1}: {result['rps']:8.1f} req/s  "
+                    f"p50 {result['p50_us'] / 1000:6.2f} ms  p99 {result['p99_us'] / 1000:7.2f} ms  "
+                    f"errors {result['errors']}"
+                )
+        baseline_rps = statistics.mean(r["rps"] for r in per_variant["baseline"])
+        for variant in case.variants:
+            results = per_variant[variant.name]
+            rps = statistics.mean(r["rps"] for r in results)
+            rows.append(
+                {
+                    "case": case.name,
+                    "title": case.title,
+                    "variant": variant.name,
+                    "rps": round(rps, 1),
+                    "p50_ms": round(statistics.median(r["p50_us"] for r in results) / 1000, 2),
+                    "p99_ms": round(max(r["p99_us"] for r in results) / 1000, 2),
+                    "errors": sum(r["errors"] for r in results),
+                    "sql_queries": sql_queries(variant),
+                    "peak_worker_mb": round(peaks[variant.name] / 2**20, 1),
+                    "ratio": round(rps / baseline_rps, 2) if baseline_rps else None,
+                }
+            )
+    return rows
+
+
+def markdown(rows: list[dict], meta: dict) -> str:
+    out = [
+        f"Run {meta['stamp']}: {meta['books']:,} books, {meta['connections']} connections, "
+        f"{meta['rounds']} rounds x {meta['duration']} s per variant, {meta['workers']}.",
+        "",
+        "| case | variant | req/s | ratio to baseline | p50 ms | p99 ms | SQL/request | peak worker MB | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r['case']} | {r['variant']} | {r['rps']:.0f} | {r['ratio']:.2f}x | {r['p50_ms']} | {r['p99_ms']} | "
+            f"{r['sql_queries']} | {r['peak_worker_mb']} | {r['errors']} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def chart(rows: list[dict], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cases = list(dict.fromkeys(r["case"] for r in rows))
+    variants = list(dict.fromkeys(r["variant"] for r in rows))
+    colours = {"baseline": "#9aa5b1", "rest": "#2f6fb3", "graphql": "#c2185b"}
+    figure, axis = plt.subplots(figsize=(11, 5.5))
+    width = 0.8 / len(variants)
+    for i, variant in enumerate(variants):
+        values = [next((r["ratio"] for r in rows if r["case"] == c and r["variant"] == variant), 0) for c in cases]
+        bars = axis.bar(
+            [x + i * width for x in range(len(cases))], values, width, label=variant, color=colours.get(variant)
+        )
+        axis.bar_label(bars, labels=[f"{v:.2f}" for v in values], fontsize=7, padding=2)
+    axis.axhline(0.75, color="#2f6fb3", linestyle=":", linewidth=1, label="REST target 0.75x")
+    axis.axhline(0.45, color="#c2185b", linestyle=":", linewidth=1, label="GraphQL target 0.45x")
+    axis.set_xticks([x + width * (len(variants) - 1) / 2 for x in range(len(cases))], cases)
+    axis.set_ylabel("throughput / hand-written baseline")
+    axis.set_title(title)
+    axis.legend(loc="upper right", fontsize=8)
+    axis.set_ylim(0, 1.25)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--books", type=int, default=10_000)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per variant per round")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (one leaves a core to the server)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--cases", help="comma-separated case names (default: all)")
+    args = parser.parse_args()
+
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        print("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...", file=sys.stderr)
+        return 2
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install wrk (make bench does it)", file=sys.stderr)
+        return 2
+
+    started = time.monotonic()
+    env = server_env(args.port)
+    setup_django(env)
+    book_id, token = prepare_data(args.books)
+
+    from bench.cases import build_cases
+
+    cases = build_cases(book_id=book_id, token=token)
+    if args.cases:
+        wanted = set(args.cases.split(","))
+        cases = [c for c in cases if c.name in wanted]
+    with Server(args.port, env) as server:
+        log(f"gunicorn on 127.0.0.1:{args.port}; {len(cases)} cases")
+        rows = run_cases(args, server, cases)
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    meta = {
+        "stamp": stamp,
+        "books": args.books,
+        "connections": args.connections,
+        "rounds": args.rounds,
+        "duration": args.duration,
+        "workers": f"gunicorn workers={env.get('WEB_CONCURRENCY', 'default')}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+    (RESULTS / "latest.md").write_text(markdown(rows, meta))
+    chart(rows, RESULTS / "latest.png", f"Throughput relative to the hand-written baseline ({args.books:,} books)")
+    print()
+    print(markdown(rows, meta))
+    log(f"done in {time.monotonic() - started:.0f} s: bench/results/latest.md, latest.json, latest.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
