@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api_rest.urls")),
     path("graphql/", include("api_graphql.urls")),
+    path("compare/", include("workshop.urls")),
     path("", include("catalog.urls")),
 ]

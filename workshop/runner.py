@@ -139,10 +139,10 @@ class HttpTransport:
 class InProcessTransport:
     """Requests through Django's handler in this process, with request metrics on."""
 
-    def __init__(self, host: str = "localhost") -> None:
+    def __init__(self, host: str | None = None) -> None:
         from django.test import Client
 
-        self.client = Client(raise_request_exception=False, HTTP_HOST=host)
+        self.client = Client(raise_request_exception=False, HTTP_HOST=host or _allowed_host())
         self._override = None
 
     def __enter__(self) -> "InProcessTransport":
@@ -169,6 +169,13 @@ class InProcessTransport:
         from django.db import transaction
 
         return _RolledBack(transaction)
+
+
+def _allowed_host() -> str:
+    from django.conf import settings
+
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")]
+    return hosts[0] if hosts else "localhost"
 
 
 class _NoIsolation:
@@ -216,6 +223,20 @@ def _gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6, mtime=0)) if data else 0
 
 
+def _without_metrics(body: bytes) -> bytes:
+    """The response as it is without request metrics: the cost figures must not count themselves."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(payload, dict) or "metrics" not in payload.get("extensions", {}):
+        return body
+    del payload["extensions"]["metrics"]
+    if not payload["extensions"]:
+        del payload["extensions"]
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
 def _decode(body: bytes) -> Any:
     try:
         return json.loads(body) if body else None
@@ -248,20 +269,21 @@ class Runner:
             raise ScenarioFailed(f"the demo user {scenario.user!r} was refused: run `manage.py seed_demo` first")
         timings = {name: float(value) for name, value in _TIMING.findall(response.headers.get("server-timing", ""))}
         queries = response.headers.get("x-db-queries")
+        plain = _without_metrics(response.body)
         return Exchange(
             step=step_name,
             method=method,
             path=path,
             status=response.status,
             request_bytes=len(body or b""),
-            response_bytes=len(response.body),
+            response_bytes=len(plain),
             request_gzip_bytes=_gzip_size(body or b""),
-            response_gzip_bytes=_gzip_size(response.body),
+            response_gzip_bytes=_gzip_size(plain),
             sql_queries=int(queries) if queries is not None else None,
             sql_ms=timings.get("db"),
             server_ms=timings.get("app"),
             request_body=body.decode() if body else None,
-            response_body=_decode(response.body),
+            response_body=_decode(plain),
         )
 
     def _rest(self, scenario: Scenario, step: RestStep, variables: dict[str, Any]) -> list[Exchange]:

@@ -1,0 +1,91 @@
+"""The net under every view: a database outage answers 503, never a 500 or a hang."""
+
+import logging
+import sys
+from collections.abc import Callable
+
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from catalog.errors import ErrorCode
+
+logger = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+JSON_PATH_PREFIXES = ("/api/", "/graphql/")
+UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
+UNAVAILABLE_HTML_TEMPLATE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Service unavailable · Hybrid Catalog</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">
+<h1>Service unavailable</h1>
+<p>{message}</p>
+<p><a href="/">Back to the library</a></p>
+</body>
+</html>
+"""
+UNAVAILABLE_HTML = UNAVAILABLE_HTML_TEMPLATE.format(message=UNAVAILABLE_MESSAGE)
+_FLAG = "_database_unavailable"
+
+
+def wants_json(request: HttpRequest) -> bool:
+    if request.path.startswith(JSON_PATH_PREFIXES):
+        return True
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    if wants_json(request):
+        body = {"errors": [{"field": None, "code": ErrorCode.SERVICE_UNAVAILABLE, "message": UNAVAILABLE_MESSAGE}]}
+        response: HttpResponse = JsonResponse(body, status=503)
+    else:
+        response = HttpResponse(UNAVAILABLE_HTML, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _log(request: HttpRequest, exc: BaseException) -> None:
+    # The driver's text goes to the log only, never to the client.
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    logger.error("Database unavailable on %s %s: %s %s", request.method, request.path, type(exc).__name__, detail)
+
+
+def _mark_database_failure(sender, request: HttpRequest | None = None, **kwargs) -> None:
+    # Django sends this signal from inside its exception handler, so the error is still current.
+    exc = sys.exc_info()[1]
+    if request is not None and isinstance(exc, DATABASE_ERRORS):
+        setattr(request, _FLAG, True)
+        _log(request, exc)
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn OperationalError/InterfaceError into a 503 with Retry-After.
+
+    A view's error is caught by ``process_exception``. An error raised by a middleware
+    inside this one (saving the session, say) has already become a 500 by the time it
+    gets here; the ``got_request_exception`` signal marks such a request and the 500
+    is replaced. Place it after SecurityMiddleware and before SessionMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        got_request_exception.connect(_mark_database_failure, dispatch_uid="config.middleware.database_failure")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, _FLAG, False):
+            replacement = database_unavailable_response(request)
+            for header, value in response.items():
+                if header.lower().startswith("access-control-"):
+                    replacement[header] = value
+            return replacement
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        _log(request, exception)
+        return database_unavailable_response(request)
