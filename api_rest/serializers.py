@@ -1,0 +1,274 @@
+"""Input serializers check the shape of a request; output serializers shape the response.
+
+Values (price range, ISBN checksum, quantities, stock) are the domain's to judge: an input
+serializer only makes sure each field has the right JSON type before a service sees it.
+
+Output serializers declare their fields for the OpenAPI document and the browsable API,
+and build each row in one ``to_representation`` pass (no per-field machinery per row).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from catalog.models import Author, Book, Cart, CartItem, Order, OrderLine
+
+
+def decimal_text(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def date_text(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def datetime_text(value: datetime.datetime, tz: datetime.tzinfo | None = None) -> str:
+    # The same text as DRF's DateTimeField: ISO 8601 in the current time zone, "Z" for UTC.
+    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class Output(serializers.Serializer):
+    """An output serializer: declared fields document the shape, ``to_representation`` builds it."""
+
+    @cached_property
+    def tz(self) -> datetime.tzinfo:
+        # Looked up once per response, not once per row.
+        return timezone.get_current_timezone()
+
+
+# Input ----------------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "example": "12.50"})
+class DecimalInputField(serializers.Field):
+    """A decimal amount as a string (or a JSON number), handed to the domain as text."""
+
+    default_error_messages = {"invalid": 'Enter the amount as a string such as "12.50".'}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int | float):
+            self.fail("invalid")
+        return str(data)
+
+    def to_representation(self, value):
+        return str(value)
+
+
+class AuthorIdsField(serializers.ListField):
+    """The ids of a book's authors, in cover order."""
+
+    child = serializers.IntegerField()
+
+    def get_attribute(self, instance):
+        # Pre-fills the browsable API's edit form with the book's current authors.
+        if isinstance(instance, Book):
+            return [author.pk for author in instance.cover_authors]
+        return super().get_attribute(instance)
+
+
+class BookInput(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    subtitle = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    author_ids = AuthorIdsField(required=False, help_text="Author ids in cover order.")
+    isbn = serializers.CharField(allow_blank=True, help_text="ISBN-13 or ISBN-10 (stored as ISBN-13).")
+    price = DecimalInputField()
+    stock = serializers.IntegerField(required=False)
+    published_date = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class AuthorInput(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    bio = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class CartItemAddInput(serializers.Serializer):
+    book_id = serializers.IntegerField()
+    quantity = serializers.IntegerField(default=1)
+
+
+class CartItemUpdateInput(serializers.Serializer):
+    quantity = serializers.IntegerField()
+
+
+class TokenCreateInput(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+# Output ---------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="AuthorRef")
+class AuthorRefOutput(Output):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="Book")
+class BookOutput(Output):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    subtitle = serializers.CharField()
+    isbn = serializers.CharField(help_text="ISBN-13.")
+    price = serializers.DecimalField(max_digits=8, decimal_places=2)
+    stock = serializers.IntegerField()
+    published_date = serializers.DateField(allow_null=True)
+    description = serializers.CharField()
+    authors = AuthorRefOutput(many=True, help_text="In cover order.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def to_representation(self, book: Book) -> dict:
+        # A list passes the page's authors (selectors.book_authors) as context["authors"].
+        authors_by_book = self.context.get("authors")
+        if authors_by_book is None:
+            authors = [{"id": author.pk, "name": author.name} for author in book.cover_authors]
+        else:
+            authors = [{"id": pk, "name": name} for pk, name in authors_by_book.get(book.pk, ())]
+        return {
+            "id": book.pk,
+            "title": book.title,
+            "subtitle": book.subtitle,
+            "isbn": book.isbn,
+            "price": decimal_text(book.price),
+            "stock": book.stock,
+            "published_date": date_text(book.published_date),
+            "description": book.description,
+            "authors": authors,
+            "created_at": datetime_text(book.created_at, self.tz),
+            "updated_at": datetime_text(book.updated_at, self.tz),
+        }
+
+
+@extend_schema_serializer(component_name="Author")
+class AuthorOutput(Output):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    bio = serializers.CharField()
+    book_count = serializers.IntegerField()
+
+    def to_representation(self, author: Author) -> dict:
+        return {"id": author.pk, "name": author.name, "bio": author.bio, "book_count": author.book_count}
+
+
+@extend_schema_serializer(component_name="CartBook")
+class CartBookOutput(Output):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    isbn = serializers.CharField()
+    price = serializers.DecimalField(max_digits=8, decimal_places=2)
+
+
+@extend_schema_serializer(component_name="CartItem")
+class CartItemOutput(Output):
+    id = serializers.IntegerField()
+    book = CartBookOutput()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=8, decimal_places=2)
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+    def to_representation(self, item: CartItem) -> dict:
+        book = item.book
+        return {
+            "id": item.pk,
+            "book": {"id": book.pk, "title": book.title, "isbn": book.isbn, "price": decimal_text(book.price)},
+            "quantity": item.quantity,
+            "unit_price": decimal_text(item.unit_price),
+            "line_total": decimal_text(item.line_total),
+        }
+
+
+@extend_schema_serializer(component_name="Cart")
+class CartOutput(Output):
+    id = serializers.IntegerField()
+    items = CartItemOutput(many=True)
+    item_count = serializers.IntegerField(help_text="Copies in the cart, all lines together.")
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+    def to_representation(self, cart: Cart) -> dict:
+        item_output = CartItemOutput()
+        return {
+            "id": cart.pk,
+            "items": [item_output.to_representation(item) for item in cart.items.all()],
+            "item_count": cart.item_count,
+            "total": decimal_text(cart.total),
+        }
+
+
+@extend_schema_serializer(component_name="OrderLine")
+class OrderLineOutput(Output):
+    id = serializers.IntegerField()
+    book_id = serializers.IntegerField(allow_null=True, help_text="Null once the book has left the catalog.")
+    title = serializers.CharField(help_text="As it was at checkout.")
+    isbn = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=8, decimal_places=2, help_text="The price paid.")
+    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+    def to_representation(self, line: OrderLine) -> dict:
+        return {
+            "id": line.pk,
+            "book_id": line.book_id,
+            "title": line.title,
+            "isbn": line.isbn,
+            "quantity": line.quantity,
+            "unit_price": decimal_text(line.unit_price),
+            "line_total": decimal_text(line.line_total),
+        }
+
+
+@extend_schema_serializer(component_name="Order")
+class OrderOutput(Output):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    item_count = serializers.IntegerField()
+    lines = OrderLineOutput(many=True)
+
+    def to_representation(self, order: Order) -> dict:
+        line_output = OrderLineOutput()
+        return {
+            "id": order.pk,
+            "created_at": datetime_text(order.created_at, self.tz),
+            "total": decimal_text(order.total),
+            "item_count": order.item_count,
+            "lines": [line_output.to_representation(line) for line in order.lines.all()],
+        }
+
+
+@extend_schema_serializer(component_name="Token")
+class TokenOutput(Output):
+    token = serializers.CharField(help_text='Send it as "Authorization: Token <token>".')
+
+
+@extend_schema_serializer(component_name="ApiRoot")
+class ApiRootOutput(Output):
+    books = serializers.URLField()
+    authors = serializers.URLField()
+    cart = serializers.URLField()
+    orders = serializers.URLField()
+    token = serializers.URLField()
+    schema = serializers.URLField()
+    docs = serializers.URLField()
+    redoc = serializers.URLField()
+
+
+# Errors ---------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="ErrorItem")
+class ErrorItemOutput(Output):
+    field = serializers.CharField(allow_null=True, help_text="The input field at fault; null for the whole request.")
+    code = serializers.CharField(help_text="A code of the error catalogue, e.g. invalid_isbn or not_found.")
+    message = serializers.CharField(help_text="For people; may change, unlike the code.")
+
+
+@extend_schema_serializer(component_name="ErrorResponse")
+class ErrorOutput(Output):
+    errors = ErrorItemOutput(many=True)

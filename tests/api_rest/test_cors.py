@@ -1,0 +1,38 @@
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+ORIGIN = "https://shop.example"
+
+
+def preflight(client, path="/api/cart/items/", origin=ORIGIN):
+    return client.options(
+        path,
+        HTTP_ORIGIN=origin,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+    )
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=[ORIGIN])
+def test_a_configured_origin_gets_preflight_and_response_headers(anon, book):
+    response = preflight(anon)
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == ORIGIN
+    assert "POST" in response["Access-Control-Allow-Methods"]
+    assert "authorization" in response["Access-Control-Allow-Headers"]
+    response = anon.get("/api/books/", HTTP_ORIGIN=ORIGIN)
+    assert response["Access-Control-Allow-Origin"] == ORIGIN
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=[ORIGIN])
+def test_another_origin_gets_no_cors_headers(anon):
+    response = preflight(anon, origin="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_cors_is_off_by_default(anon):
+    response = preflight(anon)
+    assert "Access-Control-Allow-Origin" not in response
+    assert "Access-Control-Allow-Origin" not in anon.get("/api/books/", HTTP_ORIGIN=ORIGIN)
