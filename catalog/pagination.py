@@ -126,12 +126,18 @@ def _after(model, keys: Sequence[OrderKey], values: Sequence[Any], *, reverse: b
 
 
 def ordered(queryset: QuerySet, keys: Sequence[OrderKey], *, reverse: bool = False) -> QuerySet:
-    """Order by ``keys`` with NULLs last (reversed entirely when ``reverse``)."""
-    nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
+    """Order by ``keys`` with NULLs last (reversed entirely when ``reverse``).
+
+    Fields that cannot be NULL get plain ASC/DESC, so the (field, id) indexes serve the page.
+    """
     terms = []
     for key in keys:
         expression = F(key.field)
-        terms.append(expression.desc(**nulls) if key.descending != reverse else expression.asc(**nulls))
+        descending = key.descending != reverse
+        nulls = {}
+        if queryset.model._meta.get_field(key.field).null:
+            nulls = {"nulls_first": True} if reverse else {"nulls_last": True}
+        terms.append(expression.desc(**nulls) if descending else expression.asc(**nulls))
     return queryset.order_by(*terms)
 
 
