@@ -65,11 +65,12 @@ def prepare_data(books: int) -> tuple[int, str]:
     from catalog.models import Book, Cart, CartItem
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     call_command("seed_demo", verbosity=0)
     missing = books - Book.objects.count()
     if missing > 0:
         log(f"seeding {missing:,} synthetic books")
-        call_command("seed_demo", books=missing)
+        call_command("seed_demo", books=missing, stdout=sys.stderr)
     alice = next(u for u in DEMO_USERS if u.username == "alice")
     cart = Cart.objects.get(user__username="alice")
     CartItem.objects.filter(cart=cart).delete()
@@ -167,14 +168,17 @@ class PeakMemory:
 def wrk(port: int, variant, *, duration: float, connections: int, threads: int) -> dict:
     with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as body_file:
         body_file.write(variant.body_bytes() or b"")
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(LUA)]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{round(duration)}s", "--timeout", "10s", "-s", str(LUA)]
     for name, value in variant.headers.items():
         command += ["-H", f"{name}: {value}"]
     command += [f"http://127.0.0.1:{port}{variant.path}", "--", variant.method, body_file.name if variant.body else ""]
     try:
-        output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
     finally:
         os.unlink(body_file.name)
+    if finished.returncode != 0:
+        raise RuntimeError(f"wrk failed: {finished.stderr.strip() or finished.stdout.strip()}")
+    output = finished.stdout
     line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
     result = json.loads(line.removeprefix("WRK_JSON "))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
@@ -226,6 +230,20 @@ def run_cases(args, server: Server, cases) -> list[dict]:
     return rows
 
 
+def gunicorn_setup(env: dict[str, str]) -> str:
+    """The worker model the server ran with, read from config/gunicorn.py under the same environment."""
+    code = (
+        "import runpy, json; c = runpy.run_path('config/gunicorn.py'); k = c['worker_class']; "
+        "print(json.dumps([getattr(k, '__name__', str(k)), c['workers'], c['threads']]))"
+    )
+    name, workers, threads = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    return f"gunicorn {name} x {workers} workers x {threads} threads"
+
+
 def markdown(rows: list[dict], meta: dict) -> str:
     out = [
         f"Run {meta['stamp']}: {meta['books']:,} books, {meta['connections']} connections, "
@@ -273,7 +291,7 @@ def chart(rows: list[dict], path: Path, title: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--books", type=int, default=10_000)
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds per variant per round")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per variant per round")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (one leaves a core to the server)")
@@ -310,7 +328,7 @@ def main() -> int:
         "connections": args.connections,
         "rounds": args.rounds,
         "duration": args.duration,
-        "workers": f"gunicorn workers={env.get('WEB_CONCURRENCY', 'default')}",
+        "workers": gunicorn_setup(env),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
