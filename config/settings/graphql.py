@@ -1,4 +1,4 @@
-"""graphene-django settings (imported by base.py)."""
+"""graphene-django settings and the GraphQL endpoint's limits (imported by base.py)."""
 
 import environ
 
@@ -7,5 +7,28 @@ env = environ.Env()
 GRAPHENE = {
     "SCHEMA": "api_graphql.schema.schema",
     "SCHEMA_OUTPUT": "api_graphql/schema.graphql",
-    "ATOMIC_MUTATIONS": True,
+    # Each mutation field runs in its own savepoint (api_graphql.mutations.BaseMutation),
+    # so one failing mutation never undoes another one of the same request.
+    "ATOMIC_MUTATIONS": False,
+    "GRAPHIQL_HEADER_EDITOR_ENABLED": True,
+    "GRAPHIQL_SHOULD_PERSIST_HEADERS": True,
 }
+
+# Checked before execution; a request over a limit gets the error code `query_too_complex`.
+GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
+# Introspection (`__schema`, `__type`) is measured on its own: GraphiQL's query needs 13 levels.
+GRAPHQL_MAX_INTROSPECTION_DEPTH = env.int("GRAPHQL_MAX_INTROSPECTION_DEPTH", default=15)
+GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=15)
+GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", default=10)
+GRAPHQL_MAX_DOCUMENT_BYTES = env.int("GRAPHQL_MAX_DOCUMENT_BYTES", default=10 * 1024)
+
+# Workshops want both on; production may switch them off.
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)
+GRAPHQL_GRAPHIQL = env.bool("GRAPHQL_GRAPHIQL", default=True)
+# "Did you mean ...?" hints in error messages reveal field names even without introspection.
+GRAPHQL_FIELD_SUGGESTIONS = env.bool("GRAPHQL_FIELD_SUGGESTIONS", default=True)
+
+# Parsed and validated documents kept in memory, per process.
+GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", default=128)
+# Seconds a client is asked to wait when the database is unreachable.
+GRAPHQL_RETRY_AFTER_SECONDS = env.int("GRAPHQL_RETRY_AFTER_SECONDS", default=5)

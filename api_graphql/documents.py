@@ -1,0 +1,45 @@
+"""Parse and validate each distinct document once per process (an LRU cache).
+
+The key is the document text plus every setting that changes validation, so switching a
+limit or introspection off never serves a document validated under the old rules.
+"""
+
+from functools import lru_cache
+
+from django.conf import settings
+from graphql import GraphQLError, GraphQLSchema, parse, specified_rules, validate
+from graphql.language import DocumentNode
+
+from catalog.errors import ErrorCode
+
+from .validation import Limits, rules_for
+
+_TOO_COMPLEX = {"code": str(ErrorCode.QUERY_TOO_COMPLEX)}
+
+
+def current_limits() -> Limits:
+    return Limits(
+        max_depth=settings.GRAPHQL_MAX_DEPTH,
+        max_introspection_depth=settings.GRAPHQL_MAX_INTROSPECTION_DEPTH,
+        max_aliases=settings.GRAPHQL_MAX_ALIASES,
+        max_root_fields=settings.GRAPHQL_MAX_ROOT_FIELDS,
+        introspection=settings.GRAPHQL_INTROSPECTION,
+    )
+
+
+@lru_cache(maxsize=settings.GRAPHQL_DOCUMENT_CACHE_SIZE)
+def parse_and_validate(
+    schema: GraphQLSchema, query: str, limits: Limits
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """The document and its validation errors (parse errors included); cached."""
+    try:
+        document = parse(query)
+    except GraphQLError as error:
+        if "nested too deeply" in error.message:
+            error = GraphQLError(error.message, source=error.source, positions=error.positions, extensions=_TOO_COMPLEX)
+        return None, (error,)
+    try:
+        errors = validate(schema, document, [*specified_rules, *rules_for(limits)])
+    except RecursionError:
+        return None, (GraphQLError("The query is nested too deeply to be checked.", extensions=_TOO_COMPLEX),)
+    return document, tuple(errors)

@@ -1,0 +1,190 @@
+"""Reads: thin resolvers over catalog.selectors, filtered by the same FilterSets as REST."""
+
+from typing import Any
+
+import graphene
+from django.core.exceptions import ValidationError
+from graphene import relay
+
+from catalog.errors import ErrorCode
+from catalog.selectors import (
+    author_get,
+    author_list,
+    book_get,
+    book_get_by_isbn,
+    book_list,
+    cart_get,
+    order_get,
+    order_list,
+)
+
+from .errors import QueryError, argument_error, error_items
+from .ids import database_id
+from .pagination import paginate
+from .scalars import Date
+from .types import (
+    AuthorConnection,
+    AuthorType,
+    BookConnection,
+    BookType,
+    CartType,
+    OrderConnection,
+    OrderType,
+    PageArguments,
+    UserType,
+    resolve_node,
+)
+
+
+class BookOrder(graphene.Enum):
+    """A sort key for books; several can be combined, the first one counting most."""
+
+    TITLE_ASC = "title"
+    TITLE_DESC = "-title"
+    PRICE_ASC = "price"
+    PRICE_DESC = "-price"
+    PUBLISHED_DATE_ASC = "published_date"
+    PUBLISHED_DATE_DESC = "-published_date"
+    CREATED_AT_ASC = "created_at"
+    CREATED_AT_DESC = "-created_at"
+
+
+class AuthorOrder(graphene.Enum):
+    """A sort key for authors."""
+
+    NAME_ASC = "name"
+    NAME_DESC = "-name"
+    CREATED_AT_ASC = "created_at"
+    CREATED_AT_DESC = "-created_at"
+
+
+# FilterSet parameter -> GraphQL argument, for error fields.
+BOOK_FILTER_ARGUMENTS = {
+    "search": "search",
+    "author": "authorId",
+    "min_price": "minPrice",
+    "max_price": "maxPrice",
+    "in_stock": "inStock",
+    "published_after": "publishedAfter",
+    "published_before": "publishedBefore",
+    "ordering": "orderBy",
+}
+AUTHOR_FILTER_ARGUMENTS = {"search": "search", "ordering": "orderBy"}
+
+
+def _ordering(values: list[Any] | None) -> str | None:
+    if not values:
+        return None
+    return ",".join(str(getattr(value, "value", value)) for value in values)
+
+
+def _filtered(selector: Any, filters: dict[str, Any], arguments: dict[str, str]) -> Any:
+    try:
+        return selector(filters={key: value for key, value in filters.items() if value is not None})
+    except ValidationError as exc:
+        raise QueryError(error_items(exc, renames=arguments) or []) from None
+
+
+def _pages(arguments: dict[str, Any]) -> dict[str, Any]:
+    return {name: arguments.get(name) for name in ("first", "after", "last", "before")}
+
+
+class Query(graphene.ObjectType):
+    node = graphene.Field(
+        relay.Node, id=graphene.ID(required=True), description="Any object by its global ID (`id` field)."
+    )
+    books = graphene.Field(
+        BookConnection,
+        search=graphene.String(description="Words in the title, subtitle or an author's name, or ISBN digits."),
+        author_id=graphene.ID(description="Only books by this author (global ID or database id)."),
+        min_price=graphene.String(description='A decimal string such as "12.50".'),
+        max_price=graphene.String(description='A decimal string such as "12.50".'),
+        in_stock=graphene.Boolean(description="true: only books in stock; false: only sold-out books."),
+        published_after=Date(description="Published on or after this date."),
+        published_before=Date(description="Published on or before this date."),
+        order_by=graphene.List(graphene.NonNull(BookOrder), description="Default: title, then id."),
+        description="The catalog, filtered like REST's /api/books/.",
+        **PageArguments.both,
+    )
+    book = graphene.Field(
+        BookType,
+        id=graphene.ID(description="Global ID or database id."),
+        isbn=graphene.String(description="ISBN-13 or ISBN-10, with or without hyphens."),
+        description="One book, by id or by ISBN (give exactly one).",
+    )
+    authors = graphene.Field(
+        AuthorConnection,
+        search=graphene.String(description="Part of the name."),
+        order_by=graphene.List(graphene.NonNull(AuthorOrder), description="Default: name, then id."),
+        description="Authors, filtered like REST's /api/authors/.",
+        **PageArguments.both,
+    )
+    author = graphene.Field(AuthorType, id=graphene.ID(required=True, description="Global ID or database id."))
+    me = graphene.Field(UserType, description="The signed-in user; null when signed out.")
+    cart = graphene.Field(CartType, description="The signed-in user's open cart.")
+    orders = graphene.Field(
+        OrderConnection, description="The signed-in user's orders, newest first.", **PageArguments.both
+    )
+    order = graphene.Field(
+        OrderType, id=graphene.ID(required=True, description="Global ID or database id."), description="One own order."
+    )
+
+    @staticmethod
+    def resolve_node(root: Any, info: Any, id: str) -> Any:
+        return resolve_node(info, id)
+
+    @staticmethod
+    def resolve_books(root: Any, info: Any, **arguments: Any):
+        in_stock = arguments.get("in_stock")
+        author_id = arguments.get("author_id")
+        filters = {
+            "search": arguments.get("search"),
+            "author": database_id(author_id, "Author"),
+            "min_price": arguments.get("min_price"),
+            "max_price": arguments.get("max_price"),
+            "in_stock": None if in_stock is None else ("true" if in_stock else "false"),
+            "published_after": arguments.get("published_after"),
+            "published_before": arguments.get("published_before"),
+            "ordering": _ordering(arguments.get("order_by")),
+        }
+        queryset = _filtered(
+            lambda filters: book_list(filters=filters, with_authors=False), filters, BOOK_FILTER_ARGUMENTS
+        )
+        return paginate(queryset, **_pages(arguments))
+
+    @staticmethod
+    def resolve_book(root: Any, info: Any, id: str | None = None, isbn: str | None = None):
+        if (id is None) == (isbn is None):
+            raise argument_error(
+                None, "Give either id or isbn.", ErrorCode.REQUIRED if id is None else ErrorCode.INVALID
+            )
+        if id is not None:
+            return book_get(book_id=database_id(id, "Book"))
+        return book_get_by_isbn(isbn=isbn)
+
+    @staticmethod
+    def resolve_authors(root: Any, info: Any, **arguments: Any):
+        filters = {"search": arguments.get("search"), "ordering": _ordering(arguments.get("order_by"))}
+        queryset = _filtered(author_list, filters, AUTHOR_FILTER_ARGUMENTS)
+        return paginate(queryset, **_pages(arguments))
+
+    @staticmethod
+    def resolve_author(root: Any, info: Any, id: str):
+        return author_get(author_id=database_id(id, "Author"))
+
+    @staticmethod
+    def resolve_me(root: Any, info: Any):
+        user = info.context.user
+        return user if user.is_authenticated else None
+
+    @staticmethod
+    def resolve_cart(root: Any, info: Any):
+        return cart_get(user=info.context.user)
+
+    @staticmethod
+    def resolve_orders(root: Any, info: Any, **arguments: Any):
+        return paginate(order_list(user=info.context.user), **_pages(arguments))
+
+    @staticmethod
+    def resolve_order(root: Any, info: Any, id: str):
+        return order_get(user=info.context.user, order_id=database_id(id, "Order"))

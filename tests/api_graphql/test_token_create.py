@@ -1,0 +1,34 @@
+import pytest
+from rest_framework.authtoken.models import Token
+
+from tests.api_graphql.conftest import payload_codes
+
+pytestmark = pytest.mark.django_db
+
+MUTATION = """mutation($username: String!, $password: String!) {
+  tokenCreate(username: $username, password: $password) { token errors { field code message } }
+}"""
+
+
+def test_token_create_gives_a_token_that_signs_in(gql, alice):
+    payload = gql(MUTATION, {"username": "alice", "password": "secret-pass-123"}).payload("tokenCreate")
+    assert payload["errors"] == []
+    assert payload["token"] == Token.objects.get(user=alice).key
+    me = gql("{ me { username } }", headers={"Authorization": f"Token {payload['token']}"})
+    assert me.data == {"me": {"username": "alice"}}
+    again = gql(MUTATION, {"username": "alice", "password": "secret-pass-123"}).payload("tokenCreate")
+    assert again["token"] == payload["token"]
+
+
+@pytest.mark.parametrize(("username", "password"), [("alice", "wrong"), ("nobody", "secret-pass-123"), ("", "")])
+def test_token_create_invalid_credentials(gql, alice, username, password):
+    payload = gql(MUTATION, {"username": username, "password": password}).payload("tokenCreate")
+    assert payload["token"] is None
+    assert payload_codes(payload) == [(None, "invalid_credentials")]
+
+
+def test_token_create_refuses_inactive_users(gql, alice):
+    alice.is_active = False
+    alice.save()
+    payload = gql(MUTATION, {"username": "alice", "password": "secret-pass-123"}).payload("tokenCreate")
+    assert payload_codes(payload) == [(None, "invalid_credentials")]

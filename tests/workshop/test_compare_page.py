@@ -1,0 +1,63 @@
+import json
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def run(client, body):
+    return client.post(
+        "/compare/run/", json.dumps(body) if not isinstance(body, str) else body, content_type="application/json"
+    )
+
+
+def test_page_lists_scenarios_with_both_styles(client, workshop_mode):
+    response = client.get("/compare/?scenario=checkout")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="scenario"') >= 7
+    assert "POST /api/cart/checkout/" in html and "mutation Checkout" in html
+    assert 'href="/graphql/?query=' in html
+    assert 'href="/api/books/?page_size=20"' in html
+
+
+def test_run_answers_figures_and_links(client, workshop_mode, demo):
+    response = run(client, {"scenario": "search-second-page", "optimize": True})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["equal"] is True and data["difference"] is None
+    rest, graphql = data["styles"]["rest"], data["styles"]["graphql"]
+    assert rest["exchanges"][0]["browsable"].startswith("/api/books/?search=the")
+    assert graphql["exchanges"][1]["graphiql"].startswith("/graphql/?query=")
+    assert "variables=" in graphql["exchanges"][1]["graphiql"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ("{not json", 400, "parse_error"),
+        ([1, 2], 400, "invalid"),
+        ({"scenario": "nope"}, 404, "not_found"),
+        ({"scenario": "books-first-page", "optimize": "yes"}, 400, "invalid"),
+    ],
+)
+def test_run_rejects_bad_input_with_codes(client, workshop_mode, body, status, code):
+    response = run(client, body)
+    assert response.status_code == status
+    assert response.json()["errors"][0]["code"] == code
+
+
+def test_run_without_demo_users_says_what_to_do(client, workshop_mode):
+    response = run(client, {"scenario": "checkout"})
+    assert response.status_code == 409
+    assert "seed_demo" in response.json()["errors"][0]["message"]
+
+
+def test_compare_is_off_outside_workshop_mode(client, settings):
+    settings.WORKSHOP_MODE = False
+    assert client.get("/compare/").status_code == 404
+    assert run(client, {"scenario": "books-first-page"}).status_code == 404
+
+
+def test_run_needs_post(client, workshop_mode):
+    assert client.get("/compare/run/").status_code == 405
