@@ -33,7 +33,11 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     cards = [
         {
             "scenario": s,
-            "graphql": [{"step": step, "link": graphiql_link(step.query)} for step in s.graphql],
+            "rest": [{"step": step, "body": _json(step.body)} for step in s.rest],
+            "graphql": [
+                {"step": step, "variables": _json(step.variables), "link": graphiql_link(step.query)}
+                for step in s.graphql
+            ],
         }
         for s in scenarios
     ]
@@ -69,6 +73,10 @@ def compare_run(request: HttpRequest) -> JsonResponse:
     for exchange in data["styles"]["rest"]["exchanges"]:
         exchange["browsable"] = exchange["path"] if exchange["method"] == "GET" else None
     return JsonResponse(data)
+
+
+def _json(value) -> str | None:
+    return json.dumps(value) if value else None
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:

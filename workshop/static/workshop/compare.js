@@ -60,7 +60,7 @@
 
   function exchanges(list, style) {
     return list.map(function (exchange) {
-      var head = el("div", { class: "exchange-head" }, [
+      var head = el("span", { class: "exchange-head" }, [
         el("code", { text: exchange.method + " " + exchange.path + " → " + exchange.status }),
         el("span", { class: "cost", text: format(exchange.sql_queries) + " SQL · " + format(exchange.response_bytes) + " B · " + format(exchange.server_ms) + " ms" }),
       ]);
