@@ -8,6 +8,7 @@ it was. Against a base URL, cart scenarios empty the demo user's cart before and
 
 import gzip
 import json
+import logging
 import re
 import time
 import urllib.error
@@ -152,9 +153,14 @@ class InProcessTransport:
         if not getattr(settings, "REQUEST_METRICS", False):
             self._override = override_settings(REQUEST_METRICS=True)
             self._override.enable()
+        # Scenarios answer 4xx on purpose (the error case); those are results, not warnings.
+        self._request_log = logging.getLogger("django.request")
+        self._log_level = self._request_log.level
+        self._request_log.setLevel(logging.ERROR)
         return self
 
     def __exit__(self, *exc) -> None:
+        self._request_log.setLevel(self._log_level)
         if self._override:
             self._override.disable()
 
