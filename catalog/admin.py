@@ -28,6 +28,14 @@ class BookAdmin(admin.ModelAdmin):
     show_full_result_count = False  # counting a million rows on every page is slow
 
 
+@admin.register(BookAuthor)
+class BookAuthorAdmin(admin.ModelAdmin):
+    list_display = ["book", "author", "position"]
+    search_fields = ["book__title", "author__name"]
+    autocomplete_fields = ["book", "author"]
+    list_select_related = ["book", "author"]
+
+
 class CartItemInline(admin.TabularInline):
     model = CartItem
     extra = 0

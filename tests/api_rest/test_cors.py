@@ -36,3 +36,19 @@ def test_cors_is_off_by_default(anon):
     response = preflight(anon)
     assert "Access-Control-Allow-Origin" not in response
     assert "Access-Control-Allow-Origin" not in anon.get("/api/books/", HTTP_ORIGIN=ORIGIN)
+
+
+def test_cors_lets_browsers_read_the_cost_figures(client, settings, db):
+    settings.CORS_ALLOWED_ORIGINS = ["https://workshop.example"]
+    response = client.get("/api/books/", headers={"Origin": "https://workshop.example"})
+    exposed = {h.strip().lower() for h in response["Access-Control-Expose-Headers"].split(",")}
+    assert {"server-timing", "x-db-queries"} <= exposed
+    preflight = client.options(
+        "/graphql/",
+        headers={
+            "Origin": "https://workshop.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, authorization, x-query-optimization",
+        },
+    )
+    assert "x-query-optimization" in preflight["Access-Control-Allow-Headers"]
