@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 
@@ -35,3 +38,31 @@ def author(db):
 @pytest.fixture
 def book(db, author):
     return BookFactory(title="The Dispossessed", authors=[author], stock=5)
+
+
+@pytest.fixture
+def shelf(db):
+    """Three books by three authors: one with two authors, one out of stock, one undated."""
+    tolkien = AuthorFactory(name="J. R. R. Tolkien", bio="Philologist.")
+    pratchett = AuthorFactory(name="Terry Pratchett", bio="Discworld.")
+    gaiman = AuthorFactory(name="Neil Gaiman", bio="Sandman.")
+    return {
+        "hobbit": BookFactory(
+            title="The Hobbit",
+            authors=[tolkien],
+            price=Decimal("8.50"),
+            stock=3,
+            published_date=datetime.date(1937, 9, 21),
+            isbn="9780547928227",
+        ),
+        "omens": BookFactory(
+            title="Good Omens",
+            subtitle="The Nice and Accurate Prophecies",
+            authors=[pratchett, gaiman],
+            price=Decimal("12.50"),
+            stock=0,
+            published_date=datetime.date(1990, 5, 1),
+        ),
+        "mort": BookFactory(title="Mort", authors=[pratchett], price=Decimal("9.50"), stock=7, isbn="9780552131063"),
+        "authors": {"tolkien": tolkien, "pratchett": pratchett, "gaiman": gaiman},
+    }

@@ -1,10 +1,7 @@
-import datetime
-from decimal import Decimal
-
 import pytest
 
 from tests.api_rest.helpers import codes
-from tests.factories import AuthorFactory, BookFactory
+from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,31 +18,6 @@ BOOK_FIELDS = {
     "created_at",
     "updated_at",
 }
-
-
-@pytest.fixture
-def shelf():
-    pratchett = AuthorFactory(name="Terry Pratchett")
-    gaiman = AuthorFactory(name="Neil Gaiman")
-    tolkien = AuthorFactory(name="J. R. R. Tolkien")
-    return {
-        "omens": BookFactory(
-            title="Good Omens",
-            authors=[pratchett, gaiman],
-            price=Decimal("12.50"),
-            stock=0,
-            published_date=datetime.date(1990, 5, 1),
-        ),
-        "mort": BookFactory(title="Mort", authors=[pratchett], price=Decimal("9.50"), stock=7),
-        "hobbit": BookFactory(
-            title="The Hobbit",
-            authors=[tolkien],
-            price=Decimal("8.00"),
-            stock=3,
-            published_date=datetime.date(1937, 9, 21),
-        ),
-        "authors": {"pratchett": pratchett, "gaiman": gaiman, "tolkien": tolkien},
-    }
 
 
 def titles(response):

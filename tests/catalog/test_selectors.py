@@ -1,6 +1,3 @@
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -9,42 +6,8 @@ from catalog.models import Order
 from catalog.selectors import author_get, author_list, book_get, book_get_by_isbn, book_list, order_get, order_list
 from catalog.services import cart_item_add, checkout
 from tests.catalog.helpers import error_pairs
-from tests.factories import AuthorFactory, BookFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shelf():
-    tolkien = AuthorFactory(name="J. R. R. Tolkien")
-    pratchett = AuthorFactory(name="Terry Pratchett")
-    gaiman = AuthorFactory(name="Neil Gaiman")
-    return {
-        "hobbit": BookFactory(
-            title="The Hobbit",
-            authors=[tolkien],
-            price=Decimal("8.00"),
-            stock=3,
-            published_date=datetime.date(1937, 9, 21),
-        ),
-        "omens": BookFactory(
-            title="Good Omens",
-            subtitle="The Nice and Accurate Prophecies",
-            authors=[pratchett, gaiman],
-            price=Decimal("12.00"),
-            stock=0,
-            published_date=datetime.date(1990, 5, 1),
-        ),
-        "mort": BookFactory(
-            title="Mort",
-            authors=[pratchett],
-            price=Decimal("9.50"),
-            stock=7,
-            published_date=datetime.date(1987, 11, 12),
-            isbn="9780552131063",
-        ),
-        "authors": (tolkien, pratchett, gaiman),
-    }
 
 
 def titles(queryset):
@@ -69,10 +32,10 @@ def test_book_list_defaults_to_title_order_with_authors_in_cover_order(shelf):
         ({"max_price": "9.50"}, ["Mort", "The Hobbit"]),
         ({"in_stock": "true"}, ["Mort", "The Hobbit"]),
         ({"in_stock": "false"}, ["Good Omens"]),
-        ({"published_after": "1980-01-01"}, ["Good Omens", "Mort"]),
-        ({"published_before": "1987-11-12"}, ["Mort", "The Hobbit"]),
+        ({"published_after": "1980-01-01"}, ["Good Omens"]),
+        ({"published_before": "1987-11-12"}, ["The Hobbit"]),
         ({"ordering": "-price"}, ["Good Omens", "Mort", "The Hobbit"]),
-        ({"ordering": "published_date"}, ["The Hobbit", "Mort", "Good Omens"]),
+        ({"ordering": "published_date"}, ["The Hobbit", "Good Omens", "Mort"]),  # undated last
         ({"ordering": "-title"}, ["The Hobbit", "Mort", "Good Omens"]),
     ],
 )
@@ -81,7 +44,7 @@ def test_book_list_filters(shelf, filters, expected):
 
 
 def test_book_list_filter_by_author_lists_each_book_once(shelf):
-    pratchett = shelf["authors"][1]
+    pratchett = shelf["authors"]["pratchett"]
     assert titles(book_list(filters={"author": str(pratchett.id)})) == ["Good Omens", "Mort"]
 
 
@@ -126,7 +89,7 @@ def test_author_list_has_book_counts_and_search(shelf):
     assert [a.name for a in author_list(filters={"search": "terry"})] == ["Terry Pratchett"]
     with pytest.raises(ValidationError):
         list(author_list(filters={"ordering": "book_count"}))
-    assert author_get(author_id=shelf["authors"][0].id).book_count == 1
+    assert author_get(author_id=shelf["authors"]["tolkien"].id).book_count == 1
     with pytest.raises(NotFound):
         author_get(author_id=0)
 
