@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from catalog.pagination import KeysetPage, keyset_page
+from catalog.pagination import KeysetPage, keyset_page, row_count
 from catalog.selectors import page_size_clamp
 
 from .dataloaders import mark_batch
@@ -115,7 +115,7 @@ def paginate(
         page.cursor,
         has_previous_page=page.has_previous,
         has_next_page=page.has_next,
-        count=queryset.count,
+        count=lambda: row_count(queryset),
     )
 
 

@@ -60,7 +60,13 @@ def connection_type(node_type: Any, name: str) -> type[graphene.ObjectType]:
             "Meta": type("Meta", (), {"description": f"A page of {name} objects."}),
             "edges": graphene.List(graphene.NonNull(edge), required=True),
             "page_info": graphene.Field(graphene.NonNull(relay.PageInfo)),
-            "total_count": graphene.Int(required=True, description="Objects in the whole list (counted when asked)."),
+            "total_count": graphene.Int(
+                required=True,
+                description=(
+                    "Objects in the whole list (counted when asked; over 100,000 rows unfiltered, "
+                    "the database's estimate)."
+                ),
+            ),
             "resolve_total_count": staticmethod(lambda root, info: root.count()),
         },
     )

@@ -124,15 +124,19 @@ class BookOutput(Output):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
+    # What a list reads per book: it passes rows of these columns (not Book instances) and the
+    # page's authors (selectors.book_authors) as context["authors"].
+    columns = ("id", "title", "subtitle", "isbn", "price", "stock", "published_date", "description")
+    columns += ("created_at", "updated_at")
+
     def to_representation(self, book: Book) -> dict:
-        # A list passes the page's authors (selectors.book_authors) as context["authors"].
         authors_by_book = self.context.get("authors")
         if authors_by_book is None:
             authors = [{"id": author.pk, "name": author.name} for author in book.cover_authors]
         else:
-            authors = [{"id": pk, "name": name} for pk, name in authors_by_book.get(book.pk, ())]
+            authors = [{"id": pk, "name": name} for pk, name in authors_by_book.get(book.id, ())]
         return {
-            "id": book.pk,
+            "id": book.id,
             "title": book.title,
             "subtitle": book.subtitle,
             "isbn": book.isbn,

@@ -114,8 +114,11 @@ class BookListView(ListMixin, CatalogView):
         responses={200: BookOutput(many=True), **errors(400, 404, codes=FILTER_CODES)},
     )
     def get(self, request):
-        page = self.paginate(selectors.book_list(filters=request.query_params, with_authors=False))
-        authors = selectors.book_authors(book_ids=[book.pk for book in page])
+        books = selectors.book_list(filters=request.query_params, with_authors=False)
+        # Named rows rather than Book instances: building a model instance per row cost about a
+        # tenth of this view's time at 50 books (docs/performance.md), and the output reads columns only.
+        page = self.paginate(books.values_list(*BookOutput.columns, named=True))
+        authors = selectors.book_authors(book_ids=[book.id for book in page])
         return self.paginated_response(page, BookOutput, authors=authors)
 
 

@@ -12,7 +12,9 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework.authtoken.models import Token
 
+from catalog.filters import book_search
 from catalog.models import Book, BookAuthor, CartItem
+from catalog.pagination import decode_cursor, order_keys, row_count
 
 BOOK_FIELDS = (
     "id",
@@ -48,22 +50,35 @@ def _books_json(rows: list[dict]) -> list[dict]:
 
 
 def book_page(request: HttpRequest) -> JsonResponse:
+    """A page of books: by ``page`` number (OFFSET) or by keyset ``cursor``; ``isbn`` for one book."""
     params = request.GET
     page_size = min(max(int(params.get("page_size", 20)), 1), 100)
     page = max(int(params.get("page", 1)), 1)
     books = Book.objects.all()
+    if isbn := params.get("isbn"):
+        books = books.filter(isbn=isbn)
     if search := params.get("search"):
-        by_author = BookAuthor.objects.filter(author__name__icontains=search).values("book_id")
-        books = books.filter(Q(title__icontains=search) | Q(subtitle__icontains=search) | Q(id__in=by_author))
+        books = book_search(books, search)  # the same SQL as the APIs': what is compared is the rest
     if params.get("in_stock") == "true":
         books = books.filter(stock__gt=0)
     ordering = params.get("ordering", "title")
     if ordering not in ORDERINGS:
         ordering = "title"
     books = books.order_by(ordering, "-id" if ordering.startswith("-") else "id")
-    count = books.count()
-    start = (page - 1) * page_size
-    rows = list(books.values(*BOOK_FIELDS)[start : start + page_size])
+    # The same count rule as the APIs: exact, or the planner's estimate for a large unfiltered table.
+    count = row_count(books)
+    if cursor := params.get("cursor"):
+        value, pk = decode_cursor(cursor, order_keys(books))
+        name = ordering.lstrip("-")
+        after = "lt" if ordering.startswith("-") else "gt"
+        books = books.filter(
+            Q(**{f"{name}__{after}e": value}),  # lets the index range start at the cursor
+            Q(**{f"{name}__{after}": value}) | Q(**{name: value, f"id__{after}": pk}),
+        )
+        rows = list(books.values(*BOOK_FIELDS)[:page_size])
+    else:
+        start = (page - 1) * page_size
+        rows = list(books.values(*BOOK_FIELDS)[start : start + page_size])
     return JsonResponse({"count": count, "next": None, "previous": None, "results": _books_json(rows)})
 
 

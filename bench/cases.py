@@ -33,7 +33,15 @@ def graphql(query: str, variables: dict | None = None, **kwargs) -> Variant:
     return Variant("graphql", "POST", "/graphql/", {"query": query, "variables": variables or {}}, **kwargs)
 
 
-def build_cases(*, book_id: int, token: str) -> list[Case]:
+@dataclass(frozen=True)
+class DeepPage:
+    """Where the deep page starts: page ``number`` of 100 books, and the cursor of the row before it."""
+
+    number: int
+    cursor: str
+
+
+def build_cases(*, book_id: int, token: str, isbn: str, deep: DeepPage) -> list[Case]:
     auth = {"Authorization": f"Token {token}"}
     cases = []
     for size in (10, 50, 100):
@@ -86,17 +94,43 @@ def build_cases(*, book_id: int, token: str) -> list[Case]:
             ),
         ),
         Case(
-            "deep-page",
-            "Page 1,000 of 100 books",
+            "isbn",
+            "One book by ISBN (REST: ?search=ISBN)",
             (
-                Variant("baseline", "GET", "/bench/baseline/books/?page_size=100&page=1000"),
-                Variant("rest", "GET", "/api/books/?page_size=100&page=1000"),
+                Variant("baseline", "GET", f"/bench/baseline/books/?isbn={isbn}"),
+                Variant("rest", "GET", f"/api/books/?search={isbn}"),
+                graphql(f"query Isbn($isbn: String!) {{ book(isbn: $isbn) {{ {BOOK_NODE} }} }}", {"isbn": isbn}),
+            ),
+        ),
+        Case(
+            "deep-page",
+            f"Page {deep.number:,} of 100 books (keyset cursor; rest-offset: ?page=)",
+            (
+                Variant("baseline", "GET", f"/bench/baseline/books/?page_size=100&cursor={deep.cursor}"),
+                Variant("rest", "GET", f"/api/books/?page_size=100&cursor={deep.cursor}"),
                 graphql(
                     "query Deep($after: String) { books(first: 100, after: $after) "
                     f"{{ edges {{ node {{ {BOOK_NODE} }} }} }} }}",
-                    {"after": "DEEP_CURSOR"},
+                    {"after": deep.cursor},
                 ),
+                Variant("rest-offset", "GET", f"/api/books/?page_size=100&page={deep.number}"),
             ),
         ),
     ]
+    off = {"X-Query-Optimization": "off"}
+    books = f"query Books {{ books(first: 50) {{ edges {{ node {{ {BOOK_NODE} }} }} }} }}"
+    cases.append(
+        Case(
+            "n+1",
+            "Books page of 50 with the query optimisations switched off (REQUEST_METRICS on)",
+            (
+                Variant("baseline", "GET", "/bench/baseline/books/?page_size=50"),
+                Variant("rest", "GET", "/api/books/?page_size=50"),
+                Variant("rest-n+1", "GET", "/api/books/?page_size=50", headers=off),
+                graphql(books),
+                Variant("graphql-n+1", "POST", "/graphql/", {"query": books, "variables": {}}, headers=off),
+            ),
+            group="n+1",
+        )
+    )
     return cases

@@ -1,10 +1,19 @@
 """Benchmark the REST and GraphQL APIs against a hand-written baseline, under wrk.
 
-    DATABASE_URL=postgres://... python -m bench.run [--books 10000] [--duration 5] [--rounds 2]
+    DATABASE_URL=postgres://... python -m bench.run [--books 10000] [--duration 4] [--rounds 3]
+    DATABASE_URL=postgres://... python -m bench.run --scale 10000,1000000
+    DATABASE_URL=postgres://... python -m bench.run --memory 1000,10000
+    DATABASE_URL=postgres://... python -m bench.run --cases n+1 --output n+1
 
 Starts gunicorn with the production settings (DEBUG off) plus the baseline views on
 127.0.0.1, warms up, then runs every case's variants in alternating order (A B C, C B A,
-...) so machine drift cancels. Writes bench/results/<stamp>.json, .md and .png.
+...) so machine drift cancels. Writes bench/results/latest.json, .md and .png.
+
+--scale runs the scale cases once per dataset size, each in its own database (the
+DATABASE_URL's name plus _<books>, created and seeded when missing), and writes
+bench/results/scale.md and .json. --memory serves the books page from workers that are
+never recycled and writes their memory after each number of requests per worker to
+bench/results/memory.md and .json.
 """
 
 import argparse
@@ -57,12 +66,18 @@ def setup_django(env: dict[str, str]) -> None:
     django.setup()
 
 
-def prepare_data(books: int) -> tuple[int, str]:
-    """Migrate, seed up to ``books`` books, and give alice a three-line cart. Returns (book id, token)."""
-    from django.core.management import call_command
+DEEP_PAGE = 1_000  # page 1,000 of 100 books: rows 99,901 to 100,000
 
+
+def prepare_data(books: int) -> dict:
+    """Migrate, seed up to ``books`` books, give alice a three-line cart, and pick the rows the cases ask for."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.cases import DeepPage
     from catalog.demo import DEMO_USERS
     from catalog.models import Book, Cart, CartItem
+    from catalog.pagination import encode_cursor
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -70,24 +85,40 @@ def prepare_data(books: int) -> tuple[int, str]:
     missing = books - Book.objects.count()
     if missing > 0:
         log(f"seeding {missing:,} synthetic books")
+        started = time.monotonic()
         call_command("seed_demo", books=missing, stdout=sys.stderr)
+        log(f"seeded in {time.monotonic() - started:.0f} s")
+    with connection.cursor() as cursor:
+        # What autovacuum does some time after a bulk load: planner statistics and the visibility
+        # map (index-only scans).
+        cursor.execute("VACUUM ANALYZE catalog_book, catalog_bookauthor, catalog_author")
     alice = next(u for u in DEMO_USERS if u.username == "alice")
     cart = Cart.objects.get(user__username="alice")
     CartItem.objects.filter(cart=cart).delete()
     for book in Book.objects.filter(stock__gt=5).order_by("id")[:3]:
         CartItem.objects.create(cart=cart, book=book, quantity=2)
-    book_id = Book.objects.order_by("id").values_list("id", flat=True)[Book.objects.count() // 2]
-    return book_id, alice.token
+    total = Book.objects.count()
+    middle = Book.objects.order_by("id").values("id", "isbn")[total // 2]
+    # Page 1,000 of 100 in the default order (title, id); with fewer books, the last full page.
+    number = min(DEEP_PAGE, total // 100)
+    before = Book.objects.order_by("title", "id").values_list("title", "id")[(number - 1) * 100 - 1]
+    return {
+        "book_id": middle["id"],
+        "isbn": middle["isbn"],
+        "token": alice.token,
+        "deep": DeepPage(number=number, cursor=encode_cursor(before)),
+        "total": total,
+    }
 
 
-def sql_queries(variant) -> int:
+def sql_queries(variant, *, request_metrics: bool = False) -> int:
     """SQL statements one request costs, counted in-process with the same settings."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     client = Client(HTTP_HOST="127.0.0.1")
-    with CaptureQueriesContext(connection) as queries:
+    with override_settings(REQUEST_METRICS=request_metrics), CaptureQueriesContext(connection) as queries:
         response = client.generic(
             variant.method,
             variant.path,
@@ -222,7 +253,7 @@ def run_cases(args, server: Server, cases) -> list[dict]:
                     "p50_ms": round(statistics.median(r["p50_us"] for r in results) / 1000, 2),
                     "p99_ms": round(max(r["p99_us"] for r in results) / 1000, 2),
                     "errors": sum(r["errors"] for r in results),
-                    "sql_queries": sql_queries(variant),
+                    "sql_queries": sql_queries(variant, request_metrics=server.env["REQUEST_METRICS"] == "1"),
                     "peak_worker_mb": round(peaks[variant.name] / 2**20, 1),
                     "ratio": round(rps / baseline_rps, 2) if baseline_rps else None,
                 }
@@ -268,35 +299,172 @@ def chart(rows: list[dict], path: Path, title: str) -> None:
 
     cases = list(dict.fromkeys(r["case"] for r in rows))
     variants = list(dict.fromkeys(r["variant"] for r in rows))
-    colours = {"baseline": "#9aa5b1", "rest": "#2f6fb3", "graphql": "#c2185b"}
+    colours = {
+        "baseline": "#9aa5b1",
+        "rest": "#2f6fb3",
+        "graphql": "#c2185b",
+        "rest-offset": "#9cc3e8",
+        "rest-n+1": "#9cc3e8",
+        "graphql-n+1": "#e8a0bd",
+    }
     figure, axis = plt.subplots(figsize=(11, 5.5))
     width = 0.8 / len(variants)
     for i, variant in enumerate(variants):
-        values = [next((r["ratio"] for r in rows if r["case"] == c and r["variant"] == variant), 0) for c in cases]
+        present = [
+            (x, r["ratio"])
+            for x, case in enumerate(cases)
+            for r in rows
+            if r["case"] == case and r["variant"] == variant
+        ]
         bars = axis.bar(
-            [x + i * width for x in range(len(cases))], values, width, label=variant, color=colours.get(variant)
+            [x + i * width for x, _ in present],
+            [v for _, v in present],
+            width,
+            label=variant,
+            color=colours.get(variant),
         )
-        axis.bar_label(bars, labels=[f"{v:.2f}" for v in values], fontsize=7, padding=2)
+        axis.bar_label(bars, labels=[f"{v:.2f}" for _, v in present], fontsize=7, padding=2)
     axis.axhline(0.75, color="#2f6fb3", linestyle=":", linewidth=1, label="REST target 0.75x")
     axis.axhline(0.45, color="#c2185b", linestyle=":", linewidth=1, label="GraphQL target 0.45x")
     axis.set_xticks([x + width * (len(variants) - 1) / 2 for x in range(len(cases))], cases)
     axis.set_ylabel("throughput / hand-written baseline")
     axis.set_title(title)
-    axis.legend(loc="upper right", fontsize=8)
-    axis.set_ylim(0, 1.25)
+    axis.legend(loc="upper center", fontsize=8, ncols=6, bbox_to_anchor=(0.5, -0.07), frameon=False)
+    axis.set_ylim(0, 1.3)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
+
+
+SCALE_CASES = "books-50,deep-page,search,isbn"
+
+
+def database_url(url: str, name: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def ensure_database(url: str, name: str) -> None:
+    """Create database ``name`` next to the one in ``url`` (same server and role) unless it exists."""
+    from urllib.parse import urlsplit
+
+    import psycopg2
+
+    parts = urlsplit(url)
+    connection = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname=parts.path.lstrip("/"),
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            log(f"creating database {name}")
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def run_scale(args) -> int:
+    """One run of the scale cases per dataset size, each in its own database; then one table."""
+    from urllib.parse import urlsplit
+
+    url = os.environ["DATABASE_URL"]
+    base_name = urlsplit(url).path.lstrip("/")
+    sizes = [int(size) for size in args.scale.split(",")]
+    runs = {}
+    for books in sizes:
+        name = f"{base_name}_{books}"
+        ensure_database(url, name)
+        env = dict(os.environ, DATABASE_URL=database_url(url, name))
+        command = [sys.executable, "-m", "bench.run", "--books", str(books), "--output", f"scale-{books}"]
+        command += [
+            "--cases",
+            args.cases or SCALE_CASES,
+            "--duration",
+            str(args.duration),
+            "--rounds",
+            str(args.rounds),
+        ]
+        command += ["--connections", str(args.connections), "--port", str(args.port)]
+        log(f"scale: {books:,} books in database {name}")
+        subprocess.run(command, cwd=ROOT, env=env, check=True)
+        runs[books] = json.loads((RESULTS / f"scale-{books}.json").read_text())
+    rows = []
+    smallest = sizes[0]
+    for row in runs[smallest]["rows"]:
+        entry = {"case": row["case"], "variant": row["variant"], "sizes": {}}
+        for books in sizes:
+            match = next(r for r in runs[books]["rows"] if (r["case"], r["variant"]) == (row["case"], row["variant"]))
+            entry["sizes"][books] = {
+                "rps": match["rps"],
+                "p50_ms": match["p50_ms"],
+                "sql_queries": match["sql_queries"],
+            }
+        # Time per request relative to the smallest dataset: throughput there over throughput here.
+        entry["slowdown"] = {
+            books: round(entry["sizes"][smallest]["rps"] / entry["sizes"][books]["rps"], 2) for books in sizes
+        }
+        rows.append(entry)
+    meta = {**runs[sizes[-1]]["meta"], "sizes": sizes}
+    (RESULTS / "scale.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+    header = " | ".join(f"{b:,} req/s | p50 ms" for b in sizes)
+    out = [
+        f"Scale run {meta['stamp']}: {meta['connections']} connections, {meta['rounds']} rounds x "
+        f"{meta['duration']} s per variant, {meta['workers']}. Slowdown: time per request relative to "
+        f"{smallest:,} books (target: at most 1.5x).",
+        "",
+        f"| case | variant | {header} | SQL/request | slowdown at {sizes[-1]:,} |",
+        "|---|---|" + "---:|---:|" * len(sizes) + "---:|---:|",
+    ]
+    for r in rows:
+        cells = " | ".join(f"{r['sizes'][b]['rps']:.0f} | {r['sizes'][b]['p50_ms']}" for b in sizes)
+        out.append(
+            f"| {r['case']} | {r['variant']} | {cells} | {r['sizes'][sizes[-1]]['sql_queries']} | "
+            f"{r['slowdown'][sizes[-1]]:.2f}x |"
+        )
+    (RESULTS / "scale.md").write_text("\n".join(out) + "\n")
+    print("\n".join(out))
+    return 0
+
+
+def run_memory(args, server: "Server", variants) -> dict:
+    """Worker memory after each checkpoint of requests per worker, with workers never recycled."""
+    import psutil
+
+    checkpoints = sorted(int(n) for n in args.memory.split(","))
+    workers = len(psutil.Process(server.process.pid).children())
+    done, sizes, turn = 0, {}, 0
+    for checkpoint in checkpoints:
+        while done < checkpoint * workers:
+            variant = variants[turn % len(variants)]
+            turn += 1
+            done += wrk(server.port, variant, duration=2, connections=args.connections, threads=args.threads)[
+                "requests"
+            ]
+        children = psutil.Process(server.process.pid).children()
+        sizes[checkpoint] = {
+            "requests": done,
+            "worker_mb": sorted(round(child.memory_info().rss / 2**20, 1) for child in children),
+        }
+        log(f"memory after {done:,} requests ({checkpoint:,}+ per worker): {sizes[checkpoint]['worker_mb']} MB")
+    return {"workers": workers, "checkpoints": sizes}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--books", type=int, default=10_000)
-    parser.add_argument("--duration", type=int, default=5, help="seconds per variant per round")
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=4, help="seconds per variant per round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (A B C, C B A, ...)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (one leaves a core to the server)")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--cases", help="comma-separated case names (default: all)")
+    parser.add_argument("--cases", help="comma-separated case names (default: all but n+1, which runs on its own)")
+    parser.add_argument("--output", default="latest", help="results file name in bench/results/")
+    parser.add_argument("--scale", metavar="N,N", help="dataset sizes for a scale run, e.g. 10000,1000000")
+    parser.add_argument("--memory", metavar="N,N", help="requests per worker to measure memory after, e.g. 1000,10000")
     args = parser.parse_args()
 
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -306,17 +474,55 @@ def main() -> int:
         print("wrk is missing: apt-get install wrk (make bench does it)", file=sys.stderr)
         return 2
 
+    if args.scale:
+        return run_scale(args)
     started = time.monotonic()
     env = server_env(args.port)
+    if args.memory:
+        env["GUNICORN_MAX_REQUESTS"] = "0"  # never recycle: growth would hide behind restarts
     setup_django(env)
-    book_id, token = prepare_data(args.books)
+    data = prepare_data(args.books)
 
     from bench.cases import build_cases
 
-    cases = build_cases(book_id=book_id, token=token)
+    cases = build_cases(book_id=data["book_id"], token=data["token"], isbn=data["isbn"], deep=data["deep"])
     if args.cases:
         wanted = set(args.cases.split(","))
         cases = [c for c in cases if c.name in wanted]
+    else:
+        cases = [c for c in cases if c.group == "main"]
+    if any(c.group == "n+1" for c in cases):
+        if any(c.group != "n+1" for c in cases):
+            print("Run the n+1 case on its own: it needs REQUEST_METRICS on for the whole server.", file=sys.stderr)
+            return 2
+        env["REQUEST_METRICS"] = "1"  # the only setting that honours X-Query-Optimization: off
+    if args.memory:
+        books = next(c for c in cases if c.name == "books-50")
+        with Server(args.port, env) as server:
+            log(f"gunicorn on 127.0.0.1:{args.port}, max_requests off; books-50 from REST and GraphQL in turn")
+            memory = run_memory(args, server, [v for v in books.variants if v.name != "baseline"])
+        memory["workers_setup"] = gunicorn_setup(env)
+        memory["stamp"] = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        first, last = (
+            memory["checkpoints"][n]["worker_mb"] for n in (min(memory["checkpoints"]), max(memory["checkpoints"]))
+        )
+        memory["growth"] = round(max(last) / max(first) - 1, 3)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "memory.json").write_text(json.dumps(memory, indent=2))
+        lines = [
+            f"Memory run {memory['stamp']}: {memory['workers_setup']}, GUNICORN_MAX_REQUESTS=0, "
+            f"books-50 (REST and GraphQL in turn) at {args.connections} connections.",
+            "",
+            "| requests per worker | requests in all | worker RSS MB (each) |",
+            "|---:|---:|---|",
+        ]
+        for n, point in memory["checkpoints"].items():
+            lines.append(f"| {n:,} | {point['requests']:,} | {', '.join(map(str, point['worker_mb']))} |")
+        lines += ["", f"Largest worker grew by {memory['growth']:.1%} between the first and last checkpoint."]
+        (RESULTS / "memory.md").write_text("\n".join(lines) + "\n")
+        print("\n".join(lines))
+        return 0
+
     with Server(args.port, env) as server:
         log(f"gunicorn on 127.0.0.1:{args.port}; {len(cases)} cases")
         rows = run_cases(args, server, cases)
@@ -332,12 +538,13 @@ def main() -> int:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
-    (RESULTS / "latest.md").write_text(markdown(rows, meta))
-    chart(rows, RESULTS / "latest.png", f"Throughput relative to the hand-written baseline ({args.books:,} books)")
+    out = RESULTS / args.output
+    out.with_suffix(".json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+    out.with_suffix(".md").write_text(markdown(rows, meta))
+    chart(rows, out.with_suffix(".png"), f"Throughput relative to the hand-written baseline ({args.books:,} books)")
     print()
     print(markdown(rows, meta))
-    log(f"done in {time.monotonic() - started:.0f} s: bench/results/latest.md, latest.json, latest.png")
+    log(f"done in {time.monotonic() - started:.0f} s: bench/results/{args.output}.md, .json, .png")
     return 0
 
 

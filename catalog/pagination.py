@@ -14,12 +14,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 
 from .errors import ErrorCode, error
 
 CURSOR_PREFIX = "k1:"
+# Above this many rows, an unfiltered list on PostgreSQL reports the planner's row estimate as
+# its count: an exact COUNT(*) reads the whole table (about 40 ms at a million books) on every page.
+ESTIMATED_COUNT_ABOVE = 100_000
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,29 @@ def decode_cursor(cursor: str, keys: Sequence[OrderKey], *, field: str = "after"
     return values
 
 
+def row_count(queryset: QuerySet) -> int:
+    """How many rows ``queryset`` has: exact, except for a large unfiltered table on PostgreSQL.
+
+    There the statistics' estimate (``pg_class.reltuples``, refreshed by autovacuum and ANALYZE)
+    is returned once it exceeds ESTIMATED_COUNT_ABOVE; it is typically within a few percent.
+    """
+    query = queryset.query
+    connection = connections[queryset.db]
+    if connection.vendor == "postgresql" and not (query.where or query.group_by or query.combinator or query.distinct):
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        # One statement either way, so a page costs the same number of queries at any size.
+        sql = (
+            f"SELECT CASE WHEN reltuples > %s THEN reltuples::bigint ELSE (SELECT COUNT(*) FROM {table}) END "
+            "FROM pg_class WHERE oid = %s::regclass"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ESTIMATED_COUNT_ABOVE, queryset.model._meta.db_table])
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+    return queryset.count()
+
+
 def _after(model, keys: Sequence[OrderKey], values: Sequence[Any], *, reverse: bool = False) -> Q:
     """Rows strictly after ``values`` in the forward order of ``keys`` (strictly before when ``reverse``).
 
@@ -122,6 +149,12 @@ def _after(model, keys: Sequence[OrderKey], values: Sequence[Any], *, reverse: b
             same = Q(**{key.field: value})
         condition |= equal & beyond
         equal &= same
+    first, value = keys[0], values[0]
+    if value is not None and not model._meta.get_field(first.field).null:
+        # Implied by the OR above, but an index range can start from it: without it PostgreSQL
+        # reads the index from the beginning and filters, so page 1,000 costs 1,000 pages.
+        greater = first.descending == reverse
+        condition &= Q(**{f"{first.field}__{'gte' if greater else 'lte'}": value})
     return condition
 
 
@@ -148,8 +181,12 @@ def keyset_page(
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
+    after_field: str = "after",
 ) -> KeysetPage:
-    """One page of ``queryset`` in its own order: ``first`` rows after a cursor, or ``last`` rows before one."""
+    """One page of ``queryset`` in its own order: ``first`` rows after a cursor, or ``last`` rows before one.
+
+    ``after_field`` names the argument a bad ``after`` cursor is reported on.
+    """
     keys = order_keys(queryset)
     if last is not None and first is None:
         rows = queryset
@@ -162,6 +199,6 @@ def keyset_page(
     size = first or 0
     rows = queryset
     if after:
-        rows = rows.filter(_after(queryset.model, keys, decode_cursor(after, keys)))
+        rows = rows.filter(_after(queryset.model, keys, decode_cursor(after, keys, field=after_field)))
     rows = list(ordered(rows, keys)[: size + 1])
     return KeysetPage(rows[:size], has_next=len(rows) > size, has_previous=after is not None, keys=keys)

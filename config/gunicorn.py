@@ -46,10 +46,11 @@ bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
 # a whole worker until `timeout`. gthread parks silent sockets in a selector and gives a socket
 # a thread once it has sent data; it also measured 4-8% more throughput. Its weak spot, idle
 # keep-alive connections starving others, is bounded by the short `keepalive` below. Behind a
-# buffering proxy (nginx), GUNICORN_WORKER_CLASS=sync is just as good.
+# buffering proxy (nginx), GUNICORN_WORKER_CLASS=sync measured within noise of it (docs/performance.md).
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or DrainingThreadWorker
 workers = _int("WEB_CONCURRENCY", _cpus + 1)
-threads = _int("GUNICORN_THREADS", 4)
+# gunicorn turns any class into gthread when threads > 1, so sync gets one thread unless asked.
+threads = _int("GUNICORN_THREADS", 1 if worker_class == "sync" else 4)
 
 # A request is cut off after `timeout` seconds. Database waits end well before it: a new
 # connection gives up after DB_CONNECT_TIMEOUT (3 s), a statement after DB_STATEMENT_TIMEOUT_MS (15 s).

@@ -147,3 +147,22 @@ def test_book_list_works_with_a_token_or_a_session(alice_api, anon, alice, book)
     assert titles(alice_api.get("/api/books/")) == ["The Dispossessed"]
     anon.force_login(alice)
     assert titles(anon.get("/api/books/")) == ["The Dispossessed"]
+
+
+def test_book_list_cursor_pages_follow_next_links_in_order(anon):
+    BookFactory.create_batch(5)
+    expected = titles(anon.get("/api/books/?page_size=100&ordering=-price"))
+    url, seen = "/api/books/?page_size=2&ordering=-price&cursor=", []
+    while url:
+        body = anon.get(url).json()
+        assert body["count"] == 5 and body["previous"] is None
+        seen += [b["title"] for b in body["results"]]
+        url = body["next"]
+        assert url is None or ("cursor=k1" in url and "page=" not in url.replace("page_size", ""))
+    assert seen == expected
+
+
+def test_book_list_bad_cursor_is_invalid_on_the_cursor_parameter(anon):
+    response = anon.get("/api/books/?cursor=not-a-cursor")
+    assert response.status_code == 400
+    assert codes(response) == [("cursor", "invalid")]

@@ -100,6 +100,7 @@ def test_lists_are_documented_with_their_filters_and_pages(schema):
         "ordering",
         "page",
         "page_size",
+        "cursor",
     }
     page = schema["components"]["schemas"]["PaginatedBookList"]
     assert set(page["properties"]) == {"count", "next", "previous", "results"}

@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Book
-from catalog.pagination import encode_cursor, keyset_page
+from catalog.pagination import encode_cursor, keyset_page, row_count
 from catalog.selectors import book_list
 from tests.catalog.helpers import error_pairs
 from tests.factories import BookFactory
@@ -80,3 +81,26 @@ def test_a_deep_page_reads_only_its_own_rows(books, django_assert_num_queries):
         second = keyset_page(queryset, first=10, after=first.end_cursor)
     assert "OFFSET" not in captured.captured_queries[0]["sql"].upper()
     assert [b.id for b in second.items] == list(queryset.values_list("id", flat=True)[10:20])
+
+
+def test_row_count_is_exact_for_small_and_filtered_lists():
+    BookFactory.create_batch(3, stock=0)
+    BookFactory(stock=4)
+    assert row_count(Book.objects.all()) == 4
+    assert row_count(Book.objects.filter(stock__gt=0)) == 1
+
+
+@pytest.mark.postgres
+def test_row_count_of_a_large_unfiltered_table_is_the_planner_estimate(monkeypatch):
+    from django.db import connection
+
+    import catalog.pagination
+
+    BookFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_book")
+    monkeypatch.setattr(catalog.pagination, "ESTIMATED_COUNT_ABOVE", 1)
+    with CaptureQueriesContext(connection) as queries:
+        assert row_count(Book.objects.all()) == 3
+    assert "reltuples" in queries[0]["sql"] and len(queries) == 1
+    assert row_count(Book.objects.filter(stock__gte=0)) == 3

@@ -108,3 +108,21 @@ def test_dockerfile_runs_gunicorn_as_a_non_root_user():
     assert "USER 10001:10001" in dockerfile
     assert "HEALTHCHECK" in dockerfile
     assert "ENV SECRET_KEY" not in dockerfile
+
+
+def test_gunicorn_sync_workers_really_are_sync():
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import runpy, json; c = runpy.run_path('config/gunicorn.py'); "
+        "print(json.dumps([str(c['worker_class']), c['threads']]))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "GUNICORN_WORKER_CLASS": "sync"}
+    env.pop("GUNICORN_THREADS", None)
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == ["sync", 1]
