@@ -1,0 +1,17 @@
+"""CSRF failures: JSON for the JSON endpoints, Django's page for the website."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.csrf import csrf_failure as html_csrf_failure
+
+from catalog.errors import ErrorCode
+
+JSON_PREFIXES = ("/api/", "/graphql/", "/compare/run/")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if request.path.startswith(JSON_PREFIXES) or wants_json:
+        message = f"CSRF verification failed: {reason} Send the csrftoken cookie's value in X-CSRFToken."
+        error = {"field": None, "code": ErrorCode.PERMISSION_DENIED, "message": message}
+        return JsonResponse({"errors": [error]}, status=403)
+    return html_csrf_failure(request, reason)
