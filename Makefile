@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format schema bench bench-scale bench-memory clean
+.PHONY: help install run test lint format schema bench bench-scale bench-memory bench-checkout clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,6 +58,10 @@ bench-scale: $(VENV)/.bench-installed ## Benchmark 10,000 against 1,000,000 book
 bench-memory: $(VENV)/.bench-installed ## Worker memory after 1,000 and 10,000 requests per worker, workers never recycled
 	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
 	$(BIN)/python -m bench.run --memory 1000,10000 $(BENCH_ARGS)
+
+bench-checkout: $(VENV)/.bench-installed ## Purchases under concurrent load, REST against GraphQL, with a stock consistency check
+	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
+	$(BIN)/python -m bench.run --checkout $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache

@@ -465,6 +465,7 @@ def main() -> int:
     parser.add_argument("--output", default="latest", help="results file name in bench/results/")
     parser.add_argument("--scale", metavar="N,N", help="dataset sizes for a scale run, e.g. 10000,1000000")
     parser.add_argument("--memory", metavar="N,N", help="requests per worker to measure memory after, e.g. 1000,10000")
+    parser.add_argument("--checkout", action="store_true", help="purchases under concurrent load, REST against GraphQL")
     args = parser.parse_args()
 
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -496,6 +497,17 @@ def main() -> int:
             print("Run the n+1 case on its own: it needs REQUEST_METRICS on for the whole server.", file=sys.stderr)
             return 2
         env["REQUEST_METRICS"] = "1"  # the only setting that honours X-Query-Optimization: off
+    if args.checkout:
+        from bench.checkout import run_checkout
+
+        with Server(args.port, env) as server:
+            log(f"gunicorn on 127.0.0.1:{args.port}; checkout under load")
+            rows, table = run_checkout(args, server.port)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "checkout.json").write_text(json.dumps({"setup": gunicorn_setup(env), "rows": rows}, indent=2))
+        (RESULTS / "checkout.md").write_text(table)
+        print(table)
+        return 0 if all(r["consistent"] for r in rows) else 1
     if args.memory:
         books = next(c for c in cases if c.name == "books-50")
         with Server(args.port, env) as server:
