@@ -62,6 +62,7 @@ class AuthorOrder(graphene.Enum):
 BOOK_FILTER_ARGUMENTS = {
     "search": "search",
     "author": "authorId",
+    "isbn": "isbn",
     "min_price": "minPrice",
     "max_price": "maxPrice",
     "in_stock": "inStock",
@@ -97,6 +98,7 @@ class Query(graphene.ObjectType):
         BookConnection,
         search=graphene.String(description="Words in the title, subtitle or an author's name, or ISBN digits."),
         author_id=graphene.ID(description="Only books by this author (global ID or database id)."),
+        isbn=graphene.String(description="Exactly this ISBN: ISBN-13 or ISBN-10, hyphens allowed."),
         min_price=graphene.String(description='A decimal string such as "12.50".'),
         max_price=graphene.String(description='A decimal string such as "12.50".'),
         in_stock=graphene.Boolean(description="true: only books in stock; false: only sold-out books."),
@@ -140,6 +142,7 @@ class Query(graphene.ObjectType):
         filters = {
             "search": arguments.get("search"),
             "author": database_id(author_id, "Author"),
+            "isbn": arguments.get("isbn"),
             "min_price": arguments.get("min_price"),
             "max_price": arguments.get("max_price"),
             "in_stock": None if in_stock is None else ("true" if in_stock else "false"),

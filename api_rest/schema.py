@@ -63,6 +63,9 @@ def _search(what: str) -> OpenApiParameter:
 BOOK_FILTERS = [
     _search("Words in the title, subtitle or an author's name, or ISBN digits"),
     OpenApiParameter("author", int, description="Only books by this author id."),
+    OpenApiParameter(
+        "isbn", str, description="Exactly this ISBN: ISBN-13 or ISBN-10, hyphens allowed (else `invalid_isbn`)."
+    ),
     OpenApiParameter("min_price", OpenApiTypes.DECIMAL, description="Lowest price, inclusive."),
     OpenApiParameter("max_price", OpenApiTypes.DECIMAL, description="Highest price, inclusive."),
     OpenApiParameter(
@@ -84,3 +87,4 @@ BOOK_CODES = (
 )
 AUTHOR_CODES = "`required`, `invalid`, `max_length`"
 FILTER_CODES = "`invalid`, `max_length`, `invalid_ordering`"
+BOOK_FILTER_CODES = f"{FILTER_CODES}, `invalid_isbn`"

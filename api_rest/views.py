@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from catalog import selectors, services
 
 from .permissions import CatalogEditorOrReadOnly
-from .schema import AUTHOR_CODES, AUTHOR_FILTERS, BOOK_CODES, BOOK_FILTERS, FILTER_CODES, errors
+from .schema import AUTHOR_CODES, AUTHOR_FILTERS, BOOK_CODES, BOOK_FILTER_CODES, BOOK_FILTERS, FILTER_CODES, errors
 from .serializers import (
     ApiRootOutput,
     AuthorInput,
@@ -111,7 +111,7 @@ class BookListView(ListMixin, CatalogView):
         operation_id="book_list",
         summary="List books",
         parameters=BOOK_FILTERS,
-        responses={200: BookOutput(many=True), **errors(400, 404, codes=FILTER_CODES)},
+        responses={200: BookOutput(many=True), **errors(400, 404, codes=BOOK_FILTER_CODES)},
     )
     def get(self, request):
         books = selectors.book_list(filters=request.query_params, with_authors=False)

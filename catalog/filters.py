@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 
+from .isbn import normalise_isbn
 from .models import Author, Book, BookAuthor
 
 BOOK_ORDERING_FIELDS = ("title", "price", "published_date", "created_at")
@@ -80,6 +81,7 @@ class BookFilter(django_filters.FilterSet):
     in_stock = django_filters.ChoiceFilter(choices=_BOOLEAN_CHOICES, method="filter_in_stock")
     published_after = django_filters.DateFilter(field_name="published_date", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_date", lookup_expr="lte")
+    isbn = django_filters.CharFilter(method="filter_isbn", max_length=32)
     ordering = _OrderingFilter(fields=BOOK_ORDERING_FIELDS)
 
     class Meta:
@@ -88,6 +90,10 @@ class BookFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return book_search(queryset, value)
+
+    def filter_isbn(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # The unique index answers: ISBN-10 input is looked up as its ISBN-13.
+        return queryset.filter(isbn=normalise_isbn(value))
 
     def filter_author(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(author_links__author_id=int(value))

@@ -92,6 +92,7 @@ def test_lists_are_documented_with_their_filters_and_pages(schema):
     assert parameters == {
         "search",
         "author",
+        "isbn",
         "min_price",
         "max_price",
         "in_stock",

@@ -28,6 +28,9 @@ def test_book_list_defaults_to_title_order_with_authors_in_cover_order(shelf):
         ({"search": "gaiman"}, ["Good Omens"]),  # author name
         ({"search": "978-0-552-13106-3"}, ["Mort"]),  # ISBN with hyphens
         ({"search": "  "}, ["Good Omens", "Mort", "The Hobbit"]),
+        ({"isbn": "9780552131063"}, ["Mort"]),
+        ({"isbn": "0-552-13106-7"}, ["Mort"]),  # the same edition's ISBN-10
+        ({"isbn": "9780306406157"}, []),
         ({"min_price": "9"}, ["Good Omens", "Mort"]),
         ({"max_price": "9.50"}, ["Mort", "The Hobbit"]),
         ({"in_stock": "true"}, ["Mort", "The Hobbit"]),
@@ -59,6 +62,7 @@ def test_book_list_filter_by_author_lists_each_book_once(shelf):
         ({"in_stock": "maybe"}, [("in_stock", "invalid")]),
         ({"author": "x"}, [("author", "invalid")]),
         ({"search": "x" * 201}, [("search", "max_length")]),
+        ({"isbn": "12345"}, [("isbn", "invalid_isbn")]),
     ],
 )
 def test_book_list_bad_filters_raise_codes(shelf, filters, expected):

@@ -187,6 +187,7 @@ class GraphqlApi:
         arguments = {
             "search": ("String", "search"),
             "author": ("ID", "authorId"),
+            "isbn": ("String", "isbn"),
             "min_price": ("String", "minPrice"),
             "max_price": ("String", "maxPrice"),
             "published_after": ("Date", "publishedAfter"),

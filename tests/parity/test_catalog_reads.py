@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
         {"search": "omens"},
         {"search": "gaiman"},
         {"search": "978-0-552-13106-3"},
+        {"isbn": "0-552-13106-7"},
         {"min_price": "9", "max_price": "12"},
         {"in_stock": "true"},
         {"in_stock": "false"},
@@ -44,6 +45,7 @@ def test_book_list_by_author_is_the_same_on_both_apis(both, shelf):
         ({"min_price": "cheap"}, [("min_price", "invalid")]),
         ({"published_after": "2020-13-45"}, [("published_after", "invalid")]),
         ({"search": "x" * 201}, [("search", "max_length")]),
+        ({"isbn": "978-0-552-13106-4"}, [("isbn", "invalid_isbn")]),
     ],
 )
 def test_bad_book_filters_give_the_same_codes(api, shelf, filters, errors):
