@@ -165,9 +165,17 @@ if BEHIND_TLS_PROXY and not SECURE_SSL_REDIRECT:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"cache_outage": {"()": "config.logging.CacheOutage"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "cache_console": {"class": "logging.StreamHandler", "filters": ["cache_outage"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO", "propagate": True}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO", "propagate": True},
+        # django-redis reports each cache call it could not make (config/settings/cache.py).
+        "config.cache": {"handlers": ["cache_console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 from .cache import *  # noqa: E402, F403

@@ -45,7 +45,7 @@ else:
     }
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "catalog.cache"
+DJANGO_REDIS_LOGGER = "config.cache"
 
 # The addresses of the proxies in front (IPs or CIDR blocks, comma-separated). Only a request
 # whose peer is one of them has its X-Forwarded-For believed: the client is then the right-most
