@@ -69,7 +69,7 @@ def test_inline_fragments_on_node_count_their_fields():
 
 def test_introspection_counts_each_field_once_without_multipliers():
     assert cost("{ __schema { types { name fields { name } } } }").requested == 5
-    assert cost("{ __type(name: \"Book\") { name } }").requested == 2
+    assert cost('{ __type(name: "Book") { name } }').requested == 2
 
 
 def test_the_budget_charge_is_a_request_per_root_field_or_per_thousand_of_cost():
