@@ -9,7 +9,8 @@ so it must be shared by every worker process and every replica:
   built-in backend raises and the request ends in a 500. Short socket timeouts bound the
   wait on a Redis that hangs.
 - unset: the database cache table (``catalog_cache``, made by a migration), which every
-  worker of one machine shares, with increments made atomic (config/cache.py). The local-memory cache is for the test suite only.
+  worker of one machine shares, with increments made atomic (config/cache.py). The
+  local-memory cache is for the test suite only.
 """
 
 import environ
