@@ -11,6 +11,7 @@ import ast
 import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ class Found:
     line: int
 
 
-def documents(*, exclude: tuple[str, ...] = ()) -> list[Found]:
+@cache
+def documents(*, exclude: tuple[str, ...] = ()) -> tuple[Found, ...]:
     """Distinct documents, in file order, leaving out the modules named in ``exclude``."""
     seen: set[str] = set()
     found = []
@@ -40,7 +42,7 @@ def documents(*, exclude: tuple[str, ...] = ()) -> list[Found]:
                 continue
             seen.add(text)
             found.append(Found(text, item.module, item.line))
-    return found
+    return tuple(found)
 
 
 def _strings(path: Path, module: str) -> Iterator[Found]:
