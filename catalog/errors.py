@@ -32,6 +32,7 @@ class ErrorCode(StrEnum):
     # Transport
     PARSE_ERROR = "parse_error"
     METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ACCEPTABLE = "not_acceptable"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     REQUEST_TOO_LARGE = "request_too_large"
     THROTTLED = "throttled"
