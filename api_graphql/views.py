@@ -341,9 +341,7 @@ class CatalogGraphQLView(GraphQLView):
         extensions: dict[str, Any] = {}
         if operation is not None:
             try:
-                extensions = charge_document(
-                    request, self.schema.graphql_schema, document, operation, params.variables
-                )
+                extensions = charge_document(request, self.schema.graphql_schema, document, operation, params.variables)
             except TooComplex as refusal:
                 body, status = self.request_errors([refusal.error])
                 return {**body, "extensions": refusal.extensions}, status

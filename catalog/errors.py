@@ -39,6 +39,10 @@ class ErrorCode(StrEnum):
     QUERY_TOO_COMPLEX = "query_too_complex"
     SERVICE_UNAVAILABLE = "service_unavailable"
     SERVER_ERROR = "server_error"
+    # GraphQL persisted queries: Apollo's codes, spelt as Apollo clients expect them
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+    PERSISTED_QUERY_NOT_IN_LIST = "PERSISTED_QUERY_NOT_IN_LIST"
 
 
 class NotFound(ObjectDoesNotExist):

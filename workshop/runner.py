@@ -273,6 +273,8 @@ class Runner:
 
     def _headers(self, scenario: Scenario, *, style: str, json_body: bool) -> dict[str, str]:
         headers = {"Accept": ACCEPT[style], "X-Query-Optimization": "on" if self.optimize else "off"}
+        # Each run measures the work itself, not an answer the read cache kept from the last run.
+        headers["Cache-Control"] = "no-cache"
         if json_body:
             headers["Content-Type"] = "application/json"
         if scenario.user:

@@ -44,3 +44,9 @@ GRAPHQL_FIELD_SUGGESTIONS = env.bool("GRAPHQL_FIELD_SUGGESTIONS", default=True)
 GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", default=128)
 # Seconds a client is asked to wait when the database is unreachable.
 GRAPHQL_RETRY_AFTER_SECONDS = env.int("GRAPHQL_RETRY_AFTER_SECONDS", default=5)
+
+# Persisted queries (api_graphql/persisted.py): documents registered by hash live this long
+# in the shared cache; with GRAPHQL_PERSISTED_ONLY only the manifest's documents run.
+GRAPHQL_PERSISTED_SECONDS = env.int("GRAPHQL_PERSISTED_SECONDS", default=7 * 24 * 3600)
+GRAPHQL_PERSISTED_ONLY = env.bool("GRAPHQL_PERSISTED_ONLY", default=False)
+GRAPHQL_PERSISTED_MANIFEST = env.str("GRAPHQL_PERSISTED_MANIFEST", default="api_graphql/persisted-queries.json")
