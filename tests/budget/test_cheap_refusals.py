@@ -17,17 +17,18 @@ LIMIT_SECONDS = 0.05
 def refuse(body: dict, attempt: int) -> tuple[float, dict]:
     client = Client()
     payload = dict(body, query=body["query"] + f"\n# attempt {attempt}")  # a new text each time: no cached validation
-    started = time.perf_counter()
+    # CPU time of this thread: the work of refusing, whatever else the machine is doing.
+    started = time.thread_time()
     response = client.post(
         "/graphql/", json.dumps(payload), content_type="application/json", HTTP_ACCEPT=GRAPHQL_RESPONSE
     )
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     assert response.status_code == 400, response.content[:300]
     return elapsed, response.json()
 
 
 def fastest_refusal(body: dict) -> tuple[float, dict]:
-    """The best of three runs: the machine may be busy, the bound is for the work itself."""
+    """The best of three runs."""
     runs = [refuse(body, attempt) for attempt in range(3)]
     return min(runs, key=lambda run: run[0])
 
