@@ -50,9 +50,8 @@ def rest_budget(base: str) -> bool:
         if (i + 1) % 15 == 0:
             print(f"   {i + 1}/45 sent", flush=True)
     status, _, headers, _ = call(base, "POST", "/graphql/", {"query": "{ books(first: 1) { totalCount } }"}, forged())
-    print(
-        f"   200: {statuses.count(200)}   429: {statuses.count(429)}   other: {len(statuses) - statuses.count(200) - statuses.count(429)}"
-    )
+    other = len(statuses) - statuses.count(200) - statuses.count(429)
+    print(f"   200: {statuses.count(200)}   429: {statuses.count(429)}   other: {other}")
     print(f"   the next GraphQL request: {status} (Retry-After {headers.get('Retry-After')})")
     return statuses.count(200) <= 30 and status == 429
 
@@ -70,9 +69,8 @@ def login_budget(base: str, username: str) -> bool:
         outcomes.append(call(base, "POST", "/graphql/", {"query": f"mutation {{ {fields} }}"})[0])
     status, body, headers, _ = call(base, "POST", "/api/auth/token/", {"username": username, "password": "any"})
     print(f"   statuses on the way: {outcomes}")
-    print(
-        f"   the next attempt: {status} {json.loads(body)['errors'][0]['code']} (Retry-After {headers.get('Retry-After')})"
-    )
+    code = json.loads(body)["errors"][0]["code"]
+    print(f"   the next attempt: {status} {code} (Retry-After {headers.get('Retry-After')})")
     return status == 429
 
 
