@@ -23,7 +23,7 @@ GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", default=10)
 GRAPHQL_MAX_DOCUMENT_BYTES = env.int("GRAPHQL_MAX_DOCUMENT_BYTES", default=10 * 1024)
 # Cheap refusals, before graphql-core's own rules run: the parser stops at this many tokens;
 # field selections (repeated ones and fragments where spread included) and directives are counted.
-GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=2000)
+GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=1000)
 GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=250)
 GRAPHQL_MAX_DIRECTIVES = env.int("GRAPHQL_MAX_DIRECTIVES", default=20)
 # A list in `variables` longer than this (or, for a list of enum values such as orderBy, than

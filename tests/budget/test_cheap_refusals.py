@@ -44,7 +44,7 @@ def fragment_bomb() -> str:
 
 HOSTILE = {
     "duplicated fields": ("{" + "me{id} " * 1100 + "}", "tokens"),
-    "duplicated fields under the token cap": ("{ me { " + "id " * 1500 + "} }", "fields"),
+    "duplicated fields under the token cap": ("{ me { " + "id " * 900 + "} }", "fields"),
     "directives": ("{ me { id" + " @include(if: true)" * 100 + " } }", "directives"),
     "fragment bomb": (fragment_bomb(), "fields"),
     "deep nesting": ("{ " + "me { " * 400 + "id" + " }" * 400 + " }", "deep"),
