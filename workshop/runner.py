@@ -64,6 +64,8 @@ class Exchange:
     response_body: Any
     # What the server did with a catalog read (X-Cache: miss, hit or revalidated), if it says.
     cache: str | None = None
+    # Statements of a cache that lives in the database (budget counts, stored answers), counted apart.
+    cache_sql_queries: int | None = None
     request_headers: dict[str, str] = field(default_factory=dict)
     response_headers: dict[str, str] = field(default_factory=dict)
 
@@ -91,6 +93,7 @@ class StyleRun:
             "response_bytes": total("response_bytes"),
             "response_gzip_bytes": total("response_gzip_bytes"),
             "sql_queries": total("sql_queries"),
+            "cache_sql_queries": total("cache_sql_queries"),
             "sql_ms": total("sql_ms"),
             "server_ms": total("server_ms"),
             "client_ms": round(self.client_ms, 2),
@@ -336,6 +339,7 @@ class Runner:
             raise ScenarioFailed(f"the demo user {scenario.user!r} was refused: run `manage.py seed_demo` first")
         timings = {name: float(value) for name, value in _TIMING.findall(response.headers.get("server-timing", ""))}
         queries = response.headers.get("x-db-queries")
+        cache_queries = response.headers.get("x-db-cache-queries")
         plain = _without_metrics(response.body)
         target = len(path.encode())
         return Exchange(
@@ -355,6 +359,7 @@ class Runner:
             request_body=body.decode() if body else None,
             response_body=_decode(plain),
             cache=response.headers.get("x-cache"),
+            cache_sql_queries=int(cache_queries) if cache_queries is not None else None,
             request_headers=sent,
             response_headers=response.headers,
         )

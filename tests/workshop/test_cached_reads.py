@@ -164,3 +164,16 @@ def test_a_server_that_keeps_no_reads_is_a_clear_failure(demo, settings):
     settings.READ_CACHE = False
     with pytest.raises(ScenarioFailed, match=r"\$\{etag\}: step cold answered GET 200 with no ETag header"):
         run_in_process()
+
+
+def test_on_the_database_cache_a_hit_still_costs_one_query_of_its_own(demo, settings):
+    settings.CACHES = {"default": {"BACKEND": "config.cache.AtomicDatabaseCache", "LOCATION": "catalog_cache"}}
+    run = run_in_process()
+    assert [(e.cache, e.sql_queries) for e in run.runs["rest"].exchanges] == [
+        ("miss", 4),
+        ("hit", 1),
+        ("revalidated", 1),
+    ]
+    # The cache's own statements are reported beside them: storing the answer, reading it back;
+    # a 304 asks the cache nothing (the suite counts no budgets).
+    assert [e.cache_sql_queries > 0 for e in run.runs["rest"].exchanges] == [True, True, False]
