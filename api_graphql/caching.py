@@ -22,7 +22,7 @@ from catalog.read_cache import CatalogRead
 from .charging import TooComplex, check_list_variables
 from .cost import document_cost
 from .documents import current_limits, parse_and_validate
-from .persisted import PersistedQueryError, document_hash, resolve_query
+from .persisted import PersistedQueryError, document_hash, register, resolve_query
 from .schema import schema
 
 CATALOG_ROOT_FIELDS = frozenset({"books", "book", "authors", "author", "__typename", "__schema", "__type"})
@@ -86,7 +86,7 @@ def catalog_read(request: HttpRequest) -> CatalogRead | None:
     try:
         variables = _json_param(params.get("variables"))
         extensions = _json_param(params.get("extensions"))
-        query, _ = resolve_query(params.get("query"), extensions)
+        query, register_as = resolve_query(params.get("query"), extensions)
     except (ValueError, UnicodeError, PersistedQueryError):
         return None
     operation_name = params.get("operationName") or None
@@ -115,6 +115,9 @@ def catalog_read(request: HttpRequest) -> CatalogRead | None:
     cost = document_cost(graphql_schema, operation, fragments, variables)
     if cost.requested > settings.GRAPHQL_MAX_COST:
         return None
+    if register_as:
+        # The answer may come from the read cache without the view, which would have registered it.
+        register(register_as, query)
     key = "|".join(
         (
             "graphql",

@@ -2,7 +2,8 @@
 
     python scripts/screenshots.py http://127.0.0.1:8000 [docs/screenshots]
 
-Needs a running server with the demo data (`make run`) and Debian's Chromium.
+Needs a running server with the demo data (`make run`) and Debian's Chromium. The caching
+figures (one SQL query for a hit or a 304) are those of a server with REDIS_URL set.
 """
 
 import json
@@ -58,6 +59,13 @@ def main() -> int:
         article.locator(".run").click()
         article.locator(".results:not([hidden])").wait_for(timeout=30000)
         article.locator(".results").screenshot(path=out / "compare-n-plus-one.png")
+
+        page.goto(f"{base}/compare/?scenario=cached-reads")
+        article = page.locator("#scenario-cached-reads")
+        article.locator(".run").click()
+        article.locator(".results:not([hidden])").wait_for(timeout=30000)
+        article.locator(".exchanges.rest details").nth(2).locator("summary").click()  # the 304, opened
+        article.locator(".results").screenshot(path=out / "compare-cache.png")
         browser.close()
     print(json.dumps(sorted(p.name for p in out.glob("*.png"))))
     return 0

@@ -7,11 +7,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from graphql import GraphQLSyntaxError, OperationType, parse
+from graphql.language import OperationDefinitionNode
 
 SCENARIOS_FILE = Path(__file__).with_name("scenarios.yaml")
 STYLES = ("rest", "graphql")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+_GRAPHQL_METHODS = {"GET", "POST"}
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+_VARIABLE_NAME = re.compile(r"^\w+$")
+_USES = re.compile(r"\$\{(\w+)\}")
+# The runner sets these itself: from the body, the base URL and the scenario's `user`.
+_RESERVED_HEADERS = {"authorization": "use the scenario's `user`", "content-type": "", "content-length": "", "host": ""}
+_REST_KEYS = {"name", "method", "path", "body", "headers", "save", "save_headers", "for_each"}
+_GRAPHQL_KEYS = {"name", "method", "query", "variables", "persisted", "headers", "save", "save_headers"}
 
 
 class ScenarioError(ValueError):
@@ -26,6 +36,10 @@ class RestStep:
     body: Any = None
     save: dict[str, str] = field(default_factory=dict)
     for_each: str | None = None
+    # Added to (or, with None, removed from) the runner's default request headers.
+    headers: dict[str, str | None] = field(default_factory=dict)
+    # Variable name -> response header name.
+    save_headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,11 @@ class GraphQLStep:
     query: str
     variables: dict[str, Any] = field(default_factory=dict)
     save: dict[str, str] = field(default_factory=dict)
+    method: str = "POST"
+    # Apollo's automatic persisted queries: the hash alone first, the document only if the server asks.
+    persisted: bool = False
+    headers: dict[str, str | None] = field(default_factory=dict)
+    save_headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,7 +71,49 @@ class Scenario:
         return self.rest if style == "rest" else self.graphql
 
 
-def _rest_step(raw: dict[str, Any], index: int, where: str) -> RestStep:
+def _mapping(raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = raw.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ScenarioError(f"{where}: `{key}` must be a mapping")
+    return dict(value)
+
+
+def _check_keys(raw: Any, allowed: set[str], where: str) -> None:
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: a step must be a mapping")
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        allowed_keys = ", ".join(sorted(allowed))
+        raise ScenarioError(f"{where}: unknown key(s) {', '.join(unknown)} (a step may have {allowed_keys})")
+
+
+def _headers(raw: dict[str, Any], where: str) -> dict[str, str | None]:
+    headers = _mapping(raw, "headers", where)
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise ScenarioError(f"{where}: {name!r} is not a header name")
+        if name.lower() in _RESERVED_HEADERS:
+            hint = _RESERVED_HEADERS[name.lower()] or "the runner sets it"
+            raise ScenarioError(f"{where}: a step cannot set {name} ({hint})")
+        if value is not None and not isinstance(value, str):
+            raise ScenarioError(f"{where}: header {name} must be text, or null to leave a default header out")
+    return headers
+
+
+def _save_headers(raw: dict[str, Any], where: str) -> dict[str, str]:
+    saves = _mapping(raw, "save_headers", where)
+    for variable, header in saves.items():
+        if not isinstance(variable, str) or not _VARIABLE_NAME.match(variable):
+            raise ScenarioError(f"{where}: {variable!r} cannot be a variable name (letters, digits, _)")
+        if not isinstance(header, str) or not _HEADER_NAME.match(header):
+            raise ScenarioError(f"{where}: save_headers.{variable} must name a response header")
+    return saves
+
+
+def _rest_step(raw: Any, index: int, where: str) -> RestStep:
+    _check_keys(raw, _REST_KEYS, where)
     method = str(raw.get("method", "GET")).upper()
     if method not in _METHODS:
         raise ScenarioError(f"{where}: unknown method {method!r}")
@@ -63,20 +124,84 @@ def _rest_step(raw: dict[str, Any], index: int, where: str) -> RestStep:
         method=method,
         path=raw["path"],
         body=raw.get("body"),
-        save=dict(raw.get("save") or {}),
+        save=_mapping(raw, "save", where),
         for_each=raw.get("for_each"),
+        headers=_headers(raw, where),
+        save_headers=_save_headers(raw, where),
     )
 
 
-def _graphql_step(raw: dict[str, Any], index: int, where: str) -> GraphQLStep:
-    if not str(raw.get("query", "")).strip():
+def _operation(query: str, where: str) -> OperationDefinitionNode:
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError as exc:
+        raise ScenarioError(f"{where}: the query does not parse: {exc.message}") from None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1:
+        raise ScenarioError(f"{where}: a GraphQL step sends exactly one operation")
+    return operations[0]
+
+
+def _graphql_step(raw: Any, index: int, where: str) -> GraphQLStep:
+    _check_keys(raw, _GRAPHQL_KEYS, where)
+    if not isinstance(raw.get("query"), str) or not raw["query"].strip():
         raise ScenarioError(f"{where}: a GraphQL step needs a query")
+    method = str(raw.get("method", "POST")).upper()
+    if method not in _GRAPHQL_METHODS:
+        raise ScenarioError(f"{where}: GraphQL is sent by GET or POST, not {method}")
+    persisted = raw.get("persisted", False)
+    if not isinstance(persisted, bool):
+        raise ScenarioError(f"{where}: persisted must be true or false")
+    operation = _operation(raw["query"], where)
+    if method == "GET" and operation.operation != OperationType.QUERY:
+        raise ScenarioError(f"{where}: only a query can be sent by GET, not a {operation.operation.value}")
     return GraphQLStep(
         name=raw.get("name", f"step{index + 1}"),
         query=raw["query"],
-        variables=dict(raw.get("variables") or {}),
-        save=dict(raw.get("save") or {}),
+        variables=_mapping(raw, "variables", where),
+        save=_mapping(raw, "save", where),
+        method=method,
+        persisted=persisted,
+        headers=_headers(raw, where),
+        save_headers=_save_headers(raw, where),
     )
+
+
+def _uses(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return set(_USES.findall(value))
+    if isinstance(value, dict):
+        return set().union(*(_uses(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_uses(v) for v in value)) if value else set()
+    return set()
+
+
+def _step_uses(step: RestStep | GraphQLStep) -> set[str]:
+    if isinstance(step, RestStep):
+        used = _uses(step.path) | _uses(step.body) | ({step.for_each} if step.for_each else set())
+    else:
+        used = _uses(step.variables)
+    return used | _uses(list(step.headers.values()))
+
+
+def _check_variables(slug: str, style: str, setup: tuple[RestStep, ...], steps: tuple) -> None:
+    """Every ``${name}`` a step uses is saved by a setup step or an earlier step of the same style."""
+    known: set[str] = set()
+    for label, step in [("setup", s) for s in setup] + [(style, s) for s in steps]:
+        missing = _step_uses(step) - known - ({"item"} if getattr(step, "for_each", None) else set())
+        if missing:
+            names = ", ".join(f"${{{name}}}" for name in sorted(missing))
+            raise ScenarioError(f"{slug}.{label}.{step.name}: {names} is saved by no earlier step")
+        known |= set(step.save) | set(step.save_headers)
+
+
+def _result_steps(spec: Any) -> set[str]:
+    if isinstance(spec, dict) and "step" in spec:
+        return {spec["step"]}
+    if isinstance(spec, dict):
+        return set().union(*(_result_steps(part) for part in spec.values())) if spec else set()
+    return set()
 
 
 def parse_scenarios(data: dict[str, Any]) -> dict[str, Scenario]:
@@ -92,10 +217,15 @@ def parse_scenarios(data: dict[str, Any]) -> dict[str, Scenario]:
                 raise ScenarioError(f"{slug}: no result for {style}")
         rest = tuple(_rest_step(s, i, f"{slug}.rest[{i}]") for i, s in enumerate(raw["rest"]))
         graphql = tuple(_graphql_step(s, i, f"{slug}.graphql[{i}]") for i, s in enumerate(raw["graphql"]))
+        setup = tuple(_rest_step(s, i, f"{slug}.setup[{i}]") for i, s in enumerate(raw.get("setup") or []))
         for style, steps in (("rest", rest), ("graphql", graphql)):
             names = [s.name for s in steps]
             if len(set(names)) != len(names):
                 raise ScenarioError(f"{slug}.{style}: step names repeat")
+            _check_variables(slug, style, setup, steps)
+            unknown = sorted(_result_steps(raw["result"][style]) - set(names))
+            if unknown:
+                raise ScenarioError(f"{slug}: the {style} result names no step called {', '.join(unknown)}")
         scenarios[slug] = Scenario(
             slug=slug,
             title=raw.get("title", slug),
@@ -103,7 +233,7 @@ def parse_scenarios(data: dict[str, Any]) -> dict[str, Scenario]:
             rest=rest,
             graphql=graphql,
             result=raw["result"],
-            setup=tuple(_rest_step(s, i, f"{slug}.setup[{i}]") for i, s in enumerate(raw.get("setup") or [])),
+            setup=setup,
             user=raw.get("user"),
             fresh_cart=bool(raw.get("fresh_cart", False)),
         )

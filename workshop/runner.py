@@ -4,12 +4,21 @@ The figures come from the application itself (``X-DB-Queries`` and ``Server-Timi
 headers), so the runner measures the same way in-process and against a base URL.
 In-process runs happen inside a transaction that is rolled back: the data is left as
 it was. Against a base URL, cart scenarios empty the demo user's cart before and after.
+
+Every request says ``Cache-Control: no-cache``, so a step measures the work itself rather
+than an answer the read cache kept from an earlier run; a step that wants the cache says
+``headers: {Cache-Control: null}``. A persisted GraphQL step is sent as Apollo Client
+sends automatic persisted queries: the hash alone, then, if the server answers
+``PERSISTED_QUERY_NOT_FOUND``, the document with its hash by POST. Its document carries a
+comment unique to the run, so every run starts as a client the server has never seen.
 """
 
 import gzip
+import hashlib
 import json
 import logging
 import re
+import secrets
 import time
 import urllib.error
 import urllib.parse
@@ -18,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from catalog.demo import DEMO_USERS
+from catalog.errors import ErrorCode
 
 from .registry import STYLES, GraphQLStep, RestStep, Scenario, extract
 
@@ -52,6 +62,12 @@ class Exchange:
     server_ms: float | None
     request_body: str | None
     response_body: Any
+    # What the server did with a catalog read (X-Cache: miss, hit or revalidated), if it says.
+    cache: str | None = None
+    # Statements of a cache that lives in the database (budget counts, stored answers), counted apart.
+    cache_sql_queries: int | None = None
+    request_headers: dict[str, str] = field(default_factory=dict)
+    response_headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +93,7 @@ class StyleRun:
             "response_bytes": total("response_bytes"),
             "response_gzip_bytes": total("response_gzip_bytes"),
             "sql_queries": total("sql_queries"),
+            "cache_sql_queries": total("cache_sql_queries"),
             "sql_ms": total("sql_ms"),
             "server_ms": total("server_ms"),
             "client_ms": round(self.client_ms, 2),
@@ -225,10 +242,20 @@ def _substitute(value: Any, variables: dict[str, Any]) -> Any:
     return value
 
 
+class _Missing:
+    """A saved value that was not there, and why."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
 def _lookup(variables: dict[str, Any], name: str) -> Any:
-    if variables.get(name) is None:
+    value = variables.get(name)
+    if isinstance(value, _Missing):
+        raise ScenarioFailed(f"no value saved for ${{{name}}}: {value.reason}")
+    if value is None:
         raise ScenarioFailed(f"no value saved for ${{{name}}}")
-    return variables[name]
+    return value
 
 
 def _gzip_size(data: bytes) -> int:
@@ -267,11 +294,15 @@ class Runner:
     def __init__(self, transport, *, optimize: bool = True) -> None:
         self.transport = transport
         self.optimize = optimize
+        self._marker = ""
 
     def run(self, scenario: Scenario) -> ScenarioRun:
+        self._marker = secrets.token_hex(4)
         return ScenarioRun(scenario, self.optimize, {style: self._run_style(scenario, style) for style in STYLES})
 
-    def _headers(self, scenario: Scenario, *, style: str, json_body: bool) -> dict[str, str]:
+    def _headers(
+        self, scenario: Scenario, *, style: str, json_body: bool, extra: dict[str, str | None], variables: dict
+    ) -> dict[str, str]:
         headers = {"Accept": ACCEPT[style], "X-Query-Optimization": "on" if self.optimize else "off"}
         # Each run measures the work itself, not an answer the read cache kept from the last run.
         headers["Cache-Control"] = "no-cache"
@@ -281,32 +312,56 @@ class Runner:
             if scenario.user not in TOKENS:
                 raise ScenarioFailed(f"unknown demo user {scenario.user!r}")
             headers["Authorization"] = f"Token {TOKENS[scenario.user]}"
+        for name, value in extra.items():
+            headers.pop(next((key for key in headers if key.lower() == name.lower()), name), None)
+            if value is not None:
+                headers[name] = _VARIABLE.sub(lambda m: str(_lookup(variables, m.group(1))), value)
         return headers
 
-    def _send(self, scenario: Scenario, style: str, step_name: str, method: str, path: str, payload: Any) -> Exchange:
+    def _send(
+        self,
+        scenario: Scenario,
+        style: str,
+        step: RestStep | GraphQLStep | str,
+        method: str,
+        path: str,
+        payload: Any,
+        variables: dict[str, Any] | None = None,
+    ) -> Exchange:
         body = json.dumps(payload).encode() if payload is not None else None
-        headers = self._headers(scenario, style=style, json_body=body is not None)
-        response = self.transport.request(method, path, body, headers)
+        extra = step.headers if not isinstance(step, str) else {}
+        headers = self._headers(
+            scenario, style=style, json_body=body is not None, extra=extra, variables=variables or {}
+        )
+        sent = {name: value for name, value in headers.items() if name != "Authorization"}
+        response = self.transport.request(method, path, body, dict(headers))
         if response.status == 401 and scenario.user:
             raise ScenarioFailed(f"the demo user {scenario.user!r} was refused: run `manage.py seed_demo` first")
         timings = {name: float(value) for name, value in _TIMING.findall(response.headers.get("server-timing", ""))}
         queries = response.headers.get("x-db-queries")
+        cache_queries = response.headers.get("x-db-cache-queries")
         plain = _without_metrics(response.body)
+        target = len(path.encode())
         return Exchange(
-            step=step_name,
+            step=step if isinstance(step, str) else step.name,
             method=method,
             path=path,
             status=response.status,
             media_type=response.headers.get("content-type", "").split(";", 1)[0].strip() or None,
-            request_bytes=len(body or b""),
+            # The request target counts: a GET carries its query in the URL, and a URL is never compressed.
+            request_bytes=target + len(body or b""),
             response_bytes=len(plain),
-            request_gzip_bytes=_gzip_size(body or b""),
+            request_gzip_bytes=target + _gzip_size(body or b""),
             response_gzip_bytes=_gzip_size(plain),
             sql_queries=int(queries) if queries is not None else None,
             sql_ms=timings.get("db"),
             server_ms=timings.get("app"),
             request_body=body.decode() if body else None,
             response_body=_decode(plain),
+            cache=response.headers.get("x-cache"),
+            cache_sql_queries=int(cache_queries) if cache_queries is not None else None,
+            request_headers=sent,
+            response_headers=response.headers,
         )
 
     def _rest(self, scenario: Scenario, step: RestStep, variables: dict[str, Any]) -> list[Exchange]:
@@ -319,17 +374,57 @@ class Runner:
         for item in items:
             scope = dict(variables, item=item)
             path = _substitute(step.path, scope)
-            exchanges.append(self._send(scenario, "rest", step.name, step.method, path, _substitute(step.body, scope)))
+            body = _substitute(step.body, scope)
+            exchanges.append(self._send(scenario, "rest", step, step.method, path, body, scope))
         return exchanges
 
     def _graphql(self, scenario: Scenario, step: GraphQLStep, variables: dict[str, Any]) -> list[Exchange]:
-        payload = {"query": step.query, "variables": _substitute(step.variables, variables)}
-        return [self._send(scenario, "graphql", step.name, "POST", GRAPHQL_PATH, payload)]
+        query = step.query
+        params: dict[str, Any] = {"query": query}
+        if step.persisted:
+            query = f"{query.rstrip()}\n# workshop run {self._marker}\n"
+            digest = hashlib.sha256(query.encode()).hexdigest()
+            params = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}}
+        values = _substitute(step.variables, variables)
+        if values or not step.persisted:
+            params["variables"] = values
+        exchanges = [self._graphql_request(scenario, step, step.method, params, variables)]
+        codes = error_codes(exchanges[0].response_body) if step.persisted else set()
+        if ErrorCode.PERSISTED_QUERY_NOT_IN_LIST in codes:
+            raise ScenarioFailed(
+                f"step {step.name}: this server runs only the documents of its manifest (GRAPHQL_PERSISTED_ONLY), "
+                "and a persisted step's document is new in every run, so it cannot be registered there"
+            )
+        if ErrorCode.PERSISTED_QUERY_NOT_FOUND in codes:
+            # The server asks for the document: send it once with its hash, by POST as Apollo Client does.
+            exchanges.append(self._graphql_request(scenario, step, "POST", dict(params, query=query), variables))
+        return exchanges
+
+    def _graphql_request(
+        self, scenario: Scenario, step: GraphQLStep, method: str, params: dict[str, Any], variables: dict[str, Any]
+    ) -> Exchange:
+        if method == "POST":
+            return self._send(scenario, "graphql", step, "POST", GRAPHQL_PATH, params, variables)
+        encoded = {
+            name: value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+            for name, value in params.items()
+            if value or name == "query"
+        }
+        path = GRAPHQL_PATH + "?" + urllib.parse.urlencode(encoded)
+        return self._send(scenario, "graphql", step, "GET", path, None, variables)
 
     def _save(self, step, exchanges: list[Exchange], variables: dict[str, Any]) -> None:
-        body = exchanges[0].response_body if len(exchanges) == 1 else [e.response_body for e in exchanges]
+        several = getattr(step, "for_each", None)
+        body = [e.response_body for e in exchanges] if several else exchanges[-1].response_body
         for name, path in step.save.items():
             variables[name] = extract(body, path)
+        for name, header in step.save_headers.items():
+            values = [
+                e.response_headers.get(header.lower())
+                or _Missing(f"step {step.name} answered {e.method} {e.status} with no {header} header")
+                for e in exchanges
+            ]
+            variables[name] = values if several else values[-1]
 
     def _clear_cart(self, scenario: Scenario) -> None:
         if scenario.fresh_cart:
@@ -353,8 +448,9 @@ class Runner:
                     exchanges = send(scenario, step, variables)
                     run.exchanges.extend(exchanges)
                     self._save(step, exchanges, variables)
+                    # A step's answer is its last exchange's (a persisted query's is the one after the retry).
                     bodies[step.name] = (
-                        exchanges[0].response_body
+                        exchanges[-1].response_body
                         if not getattr(step, "for_each", None)
                         else [e.response_body for e in exchanges]
                     )
@@ -363,6 +459,20 @@ class Runner:
                 self._clear_cart(scenario)
         run.result = _result(scenario.result[style], bodies)
         return run
+
+
+def error_codes(body: Any) -> set[str]:
+    """The codes of a response's top-level errors (REST's ``code``, GraphQL's ``extensions.code``)."""
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list):
+        return set()
+    codes = set()
+    for error in errors:
+        if isinstance(error, dict):
+            code = error.get("code") or (error.get("extensions") or {}).get("code")
+            if isinstance(code, str):
+                codes.add(code)
+    return codes
 
 
 def _result(spec: Any, bodies: dict[str, Any]) -> Any:

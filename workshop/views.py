@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from .registry import load_scenarios
-from .report import ROWS, verdict
+from .report import ROWS, step_facts, verdict
 from .runner import InProcessTransport, Runner, ScenarioFailed, difference
 
 
@@ -33,10 +33,17 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     cards = [
         {
             "scenario": s,
-            "rest": [{"step": step, "body": _json(step.body)} for step in s.rest],
+            "rest": [{"step": step, "body": _json(step.body), "headers": _headers(step)} for step in s.rest],
             "graphql": [
-                {"step": step, "variables": _json(step.variables), "link": graphiql_link(step.query)}
-                for step in s.graphql
+                {
+                    "step": step,
+                    "variables": _json(step.variables),
+                    "link": graphiql_link(step.query),
+                    "headers": _headers(step),
+                    # A document repeated from the step before is named, not printed again.
+                    "same_query": i > 0 and s.graphql[i - 1].query == step.query,
+                }
+                for i, step in enumerate(s.graphql)
             ],
         }
         for s in scenarios
@@ -67,12 +74,35 @@ def compare_run(request: HttpRequest) -> JsonResponse:
     data = run.as_dict()
     data["verdict"] = verdict(run)
     data["difference"] = difference(run.runs["rest"].result, run.runs["graphql"].result)
+    for style in ("rest", "graphql"):
+        for exchange, measured in zip(data["styles"][style]["exchanges"], run.runs[style].exchanges, strict=True):
+            exchange["facts"] = step_facts(measured)
     for exchange in data["styles"]["graphql"]["exchanges"]:
-        body = json.loads(exchange["request_body"])
-        exchange["graphiql"] = graphiql_link(body["query"], body.get("variables"))
+        params = _graphql_params(exchange)
+        query = params.get("query")
+        exchange["graphiql"] = graphiql_link(query, params.get("variables")) if isinstance(query, str) else None
     for exchange in data["styles"]["rest"]["exchanges"]:
         exchange["browsable"] = exchange["path"] if exchange["method"] == "GET" else None
     return JsonResponse(data)
+
+
+def _graphql_params(exchange: dict) -> dict:
+    """What a GraphQL request sent: its JSON body, or its URL parameters (variables decoded)."""
+    if exchange["request_body"]:
+        return json.loads(exchange["request_body"])
+    params: dict = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(exchange["path"]).query))
+    if "variables" in params:
+        params["variables"] = json.loads(params["variables"])
+    return params
+
+
+def _headers(step) -> list[str]:
+    """A step's own request headers as the page shows them."""
+    shown = [
+        f"{name}: {value}" if value is not None else f"without the default {name}"
+        for name, value in step.headers.items()
+    ]
+    return shown + [f"saves the {header} header as ${{{name}}}" for name, header in step.save_headers.items()]
 
 
 def _json(value) -> str | None:

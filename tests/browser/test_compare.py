@@ -42,3 +42,29 @@ def test_the_n_plus_one_switch_shows_more_queries(page, demo):
     optimised = queries()  # count, page, authors of the page
     article.locator(".no-optimize").check()
     assert queries() == optimised - 1 + 20  # count, page, then the authors of each of the 20 books
+
+
+def test_the_cache_lesson_shows_what_the_server_did_at_each_step(page, demo):
+    page.goto("/compare/?scenario=cached-reads")
+    article = page.locator("#scenario-cached-reads")
+    article.locator(".run").click()
+    article.locator(".results:not([hidden])").wait_for(timeout=30000)
+    assert article.locator(".verdict").inner_text().startswith("The normalised results are equal.")
+    rest = article.locator(".exchanges.rest")
+    assert rest.locator(".x-cache").all_inner_texts() == ["miss", "hit", "revalidated"]
+    graphql = article.locator(".exchanges.graphql")
+    assert graphql.locator(".x-cache").all_inner_texts() == [
+        "miss", "hit", "revalidated", "miss", "hit", "hit", "miss", "hit", "revalidated",
+    ]  # fmt: skip
+    assert graphql.locator("details").count() == 10
+    assert "400 PERSISTED_QUERY_NOT_FOUND" in graphql.locator(".request").nth(6).inner_text()
+    assert graphql.locator(".request").nth(8).inner_text() == "GET /graphql/ (hash only) → 200"
+    # A revalidation: one SQL query (the catalog version) and an empty body, as the headers say.
+    revalidated = rest.locator("details").nth(2)
+    assert revalidated.locator(".request").inner_text().endswith("→ 304")
+    assert revalidated.locator(".cost").inner_text().startswith("1 SQL · 0 B")
+    revalidated.locator("summary").click()
+    shown = revalidated.locator(".body").inner_text()
+    assert "If-None-Match: W/" in shown and "x-cache: revalidated" in shown and "(empty body)" in shown
+    assert page.blocked_requests == []
+    assert page.js_errors == []

@@ -54,6 +54,15 @@ def test_the_round_trip_unknown_hash_then_text_then_hash_alone(shelf, django_ass
         assert get(Client(), HTTP_IF_NONE_MATCH=by_hash["ETag"]).status_code == 304
 
 
+def test_a_registration_answered_from_the_read_cache_still_registers(shelf):
+    """Apollo's retry (text and hash) of a document another client already read is a cache hit; it must register."""
+    post(Client(), {"query": QUERY})
+    registered = post(Client(), {"query": QUERY, "extensions": extensions()})
+    assert registered["X-Cache"] == "hit"
+    by_hash = get(Client())
+    assert by_hash.status_code == 200 and by_hash.json()["data"] == registered.json()["data"]
+
+
 def test_the_hash_alone_is_the_same_read_as_the_text_for_http_caches(shelf):
     client = Client()
     post(client, {"query": QUERY, "extensions": extensions()})

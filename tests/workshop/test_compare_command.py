@@ -1,4 +1,5 @@
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -79,3 +80,54 @@ def test_base_url_runs_against_a_live_server_and_cleans_the_cart(live_server):
     assert sorted(CartItem.objects.values_list("cart__user__username", "book_id", "quantity")) == [
         row for row in carts_before if row[0] != "alice"
     ]
+
+
+def step_table(output: str, title: str) -> list[list[str]]:
+    """The rows of one style's step-by-step table, cells split where the columns are."""
+    lines = output.splitlines()
+    start = lines.index(f"  {title}, step by step:") + 2
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("    "):
+            break
+        rows.append(re.split(r"\s{2,}", line.strip()))
+    return rows
+
+
+def test_the_cache_lesson_step_by_step(demo):
+    output = compare("cached-reads")
+    rest = step_table(output, "REST")
+    assert [row[:5] + row[6:7] for row in rest] == [
+        ["cold", "GET /api/books/?page_size=20", "no-cache", "200", "miss", "4"],
+        ["warm", "GET /api/books/?page_size=20", "-", "200", "hit", "1"],
+        ["revalidated", "GET /api/books/?page_size=20", "no-cache, If-None-Match", "304", "revalidated", "1"],
+    ]
+    assert rest[2][5] == "0"  # the 304's body
+    graphql = step_table(output, "GraphQL")
+    assert [(row[0], row[1], row[3], row[4]) for row in graphql] == [
+        ("get_cold", "GET /graphql/ (document in the URL)", "200", "miss"),
+        ("get_warm", "GET /graphql/ (document in the URL)", "200", "hit"),
+        ("get_revalidated", "GET /graphql/ (document in the URL)", "304", "revalidated"),
+        ("post_cold", "POST /graphql/ (document)", "200", "miss"),
+        ("post_warm", "POST /graphql/ (document)", "200", "hit"),
+        ("post_revalidated", "POST /graphql/ (document)", "200", "hit"),
+        ("persisted_cold", "GET /graphql/ (hash only)", "400 PERSISTED_QUERY_NOT_FOUND", "-"),
+        ("persisted_cold", "POST /graphql/ (document + hash)", "200", "miss"),
+        ("persisted_warm", "GET /graphql/ (hash only)", "200", "hit"),
+        ("persisted_revalidated", "GET /graphql/ (hash only)", "304", "revalidated"),
+    ]
+    assert "The normalised results are equal." in output
+
+
+def test_the_cache_lesson_in_markdown_and_json(demo):
+    markdown = compare("cached-reads", "--format", "markdown")
+    assert "| step | request | sends | status | X-Cache | bytes | SQL | ms |" in markdown
+    assert (
+        "| revalidated | GET /api/books/?page_size=20 | no-cache, If-None-Match | 304 | revalidated | 0 | 1 |"
+        in markdown
+    )
+    (run,) = json.loads(compare("cached-reads", "--format", "json"))
+    exchanges = run["styles"]["graphql"]["exchanges"]
+    assert [e["cache"] for e in exchanges][:3] == ["miss", "hit", "revalidated"]
+    assert exchanges[2]["request_headers"]["If-None-Match"] == exchanges[0]["response_headers"]["etag"]
+    assert "Authorization" not in exchanges[0]["request_headers"]

@@ -61,3 +61,33 @@ def test_compare_is_off_outside_workshop_mode(client, settings):
 
 def test_run_needs_post(client, workshop_mode):
     assert client.get("/compare/run/").status_code == 405
+
+
+def test_the_cache_lesson_shows_each_steps_headers_once_per_document(client, workshop_mode):
+    html = client.get("/compare/?scenario=cached-reads").content.decode()
+    article = html[html.index('id="scenario-cached-reads"') :]
+    assert article.count("query CatalogPage") == 1
+    assert article.count("The same document as the step above.") == 8
+    assert "If-None-Match: ${etag}" in article and "saves the ETag header as ${etag}" in article
+    assert "without the default Cache-Control" in article
+    assert "persisted: the hash alone first" in article
+
+
+def test_the_cache_lesson_runs_with_what_the_server_did(client, workshop_mode, demo):
+    response = run(client, {"scenario": "cached-reads"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["equal"] is True
+    rest = data["styles"]["rest"]["exchanges"]
+    assert [(e["facts"]["status"], e["facts"]["cache"], e["response_bytes"]) for e in rest][2] == (
+        "304",
+        "revalidated",
+        0,
+    )
+    assert rest[0]["facts"]["etag"] and rest[0]["facts"]["cache_control"].startswith("public")
+    graphql = data["styles"]["graphql"]["exchanges"]
+    assert graphql[6]["facts"]["status"] == "400 PERSISTED_QUERY_NOT_FOUND"
+    # GraphiQL opens every request that carries its document, by GET or POST; a hash alone has none to open.
+    links = [e["graphiql"] is not None for e in graphql]
+    assert links == [True, True, True, True, True, True, False, True, False, False]
+    assert graphql[0]["graphiql"].startswith("/graphql/?query=query+CatalogPage")

@@ -83,3 +83,40 @@ def test_savepoints_are_not_counted_as_queries():
 
     response = RequestMetricsMiddleware(view)(RequestFactory().get("/api/x/"))
     assert response["X-DB-Queries"] == "1"
+
+
+DATABASE_CACHE = {"default": {"BACKEND": "config.cache.AtomicDatabaseCache", "LOCATION": "catalog_cache"}}
+
+
+def view_using_the_cache(request):
+    from django.core.cache import cache
+
+    cache.set("metered", 1)
+    cache.incr("metered")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"data": {"ok": True}})
+
+
+@pytest.mark.django_db
+@override_settings(REQUEST_METRICS=True, CACHES=DATABASE_CACHE)
+def test_a_database_cache_is_counted_apart_from_the_requests_own_queries():
+    middleware = RequestMetricsMiddleware(view_using_the_cache)
+    response = middleware(RequestFactory().get("/api/books/"))
+    assert response["X-DB-Queries"] == "1"
+    assert int(response["X-DB-Cache-Queries"]) >= 2
+    assert (
+        "dbcache;dur=" in response["Server-Timing"] and "SQL queries of the database cache" in response["Server-Timing"]
+    )
+    graphql = middleware(RequestFactory().post("/graphql/", "{}", content_type="application/json"))
+    metrics = json.loads(graphql.content)["extensions"]["metrics"]
+    assert metrics["dbQueries"] == 1 and metrics["dbCacheQueries"] >= 2
+
+
+@pytest.mark.django_db
+@override_settings(REQUEST_METRICS=True)
+def test_a_cache_outside_the_database_adds_no_cache_figures():
+    response = RequestMetricsMiddleware(view_using_the_cache)(RequestFactory().get("/api/books/"))
+    assert response["X-DB-Queries"] == "1"
+    assert not response.has_header("X-DB-Cache-Queries")
+    assert "dbcache" not in response["Server-Timing"]

@@ -80,3 +80,73 @@ def test_extract_follows_paths(path, expected):
 
 def test_extract_maps_over_a_top_level_list():
     assert extract([{"results": [{"t": 1}]}, {"results": [{"t": 2}, {"t": 3}]}], "[].results[].t") == [[1], [2, 3]]
+
+
+def test_steps_may_set_headers_save_headers_and_be_persisted_get_queries():
+    scenario = parse_scenarios(
+        {
+            "scenarios": [
+                dict(
+                    MINIMAL,
+                    rest=[
+                        {"name": "first", "path": "/api/books/", "save_headers": {"etag": "ETag"}},
+                        {"name": "again", "path": "/api/books/", "headers": {"If-None-Match": "${etag}"}},
+                    ],
+                    graphql=[
+                        {"query": "{ books { totalCount } }", "method": "get", "persisted": True},
+                        {"query": "{ books { totalCount } }", "headers": {"Cache-Control": None}},
+                    ],
+                    result={"rest": {"step": "first"}, "graphql": {"step": "step1"}},
+                )
+            ]
+        }
+    )["one"]
+    assert scenario.rest[0].save_headers == {"etag": "ETag"}
+    assert scenario.rest[1].headers == {"If-None-Match": "${etag}"}
+    assert (scenario.graphql[0].method, scenario.graphql[0].persisted) == ("GET", True)
+    assert (scenario.graphql[1].method, scenario.graphql[1].headers) == ("POST", {"Cache-Control": None})
+
+
+QUERY = "{ books { totalCount } }"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"rest": [{"path": "/api/", "headers": ["If-None-Match"]}]}, "`headers` must be a mapping"),
+        ({"rest": [{"path": "/api/", "headers": {"Bad Header": "x"}}]}, "is not a header name"),
+        ({"rest": [{"path": "/api/", "headers": {"Max-Forwards": 3}}]}, "must be text, or null"),
+        ({"rest": [{"path": "/api/", "headers": {"Authorization": "Token x"}}]}, "use the scenario's `user`"),
+        ({"graphql": [{"query": QUERY, "headers": {"content-type": "text/plain"}}]}, "cannot set content-type"),
+        ({"rest": [{"path": "/api/", "save_headers": {"my etag": "ETag"}}]}, "cannot be a variable name"),
+        ({"rest": [{"path": "/api/", "save_headers": {"etag": 1}}]}, "must name a response header"),
+        ({"rest": [{"path": "/api/", "save_headers": "ETag"}]}, "`save_headers` must be a mapping"),
+        ({"rest": [{"path": "/api/", "header": {"If-None-Match": "*"}}]}, r"unknown key\(s\) header"),
+        ({"graphql": [{"query": QUERY, "method": "PUT"}]}, "by GET or POST, not PUT"),
+        ({"graphql": [{"query": QUERY, "persisted": "yes please"}]}, "persisted must be true or false"),
+        ({"graphql": [{"query": "mutation { checkout { errors { code } } }", "method": "GET"}]}, "not a mutation"),
+        ({"graphql": [{"query": "{ books { "}]}, "does not parse"),
+        ({"graphql": [{"query": "query A { books { totalCount } } query B { books { totalCount } }"}]}, "exactly one"),
+        ({"graphql": ["{ books { totalCount } }"]}, "a step must be a mapping"),
+        ({"rest": [{"path": "/api/", "headers": {"If-None-Match": "${etag}"}}]}, r"\$\{etag\} is saved by no"),
+        ({"rest": [{"path": "/api/books/${book}/"}]}, r"rest.step1: \$\{book\} is saved by no earlier step"),
+        ({"result": {"rest": {"step": "nope"}, "graphql": {"step": "step1"}}}, "rest result names no step called nope"),
+    ],
+)
+def test_malformed_steps_of_the_extended_format_are_refused_with_a_reason(change, message):
+    with pytest.raises(ScenarioError, match=message):
+        parse_scenarios({"scenarios": [dict(MINIMAL, **change)]})
+
+
+def test_a_saved_value_is_usable_only_after_the_step_that_saves_it():
+    steps = [
+        {"name": "uses", "path": "/api/", "headers": {"If-None-Match": "${etag}"}},
+        {"name": "saves", "path": "/api/", "save_headers": {"etag": "ETag"}},
+    ]
+    with pytest.raises(ScenarioError, match="uses: \\$\\{etag\\} is saved by no earlier step"):
+        result = {"rest": {"step": "uses"}, "graphql": {"step": "step1"}}
+        parse_scenarios({"scenarios": [dict(MINIMAL, rest=steps, result=result)]})
+    # A setup step's saves are known to both styles; a style's saves only to itself.
+    setup = [{"path": "/api/books/", "save": {"book": "results[0].id"}}]
+    parsed = parse_scenarios({"scenarios": [dict(MINIMAL, setup=setup, rest=[{"path": "/api/books/${book}/"}])]})
+    assert parsed["one"].rest[0].path == "/api/books/${book}/"

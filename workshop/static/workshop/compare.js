@@ -13,6 +13,7 @@
     ["response_bytes", "response bytes"],
     ["response_gzip_bytes", "response bytes (gzip)"],
     ["sql_queries", "SQL queries"],
+    ["cache_sql_queries", "SQL queries of the database cache"],
     ["sql_ms", "SQL time (ms)"],
     ["server_ms", "server time (ms)"],
   ];
@@ -58,17 +59,38 @@
     ]);
   }
 
+  // The response headers that say what the server did with a read, in the order a reader wants them.
+  var SHOWN_HEADERS = ["x-cache", "etag", "cache-control", "vary", "content-type", "x-db-queries"];
+
+  function headerLines(title, headers, names) {
+    var lines = [title];
+    (names || Object.keys(headers)).forEach(function (name) {
+      if (headers[name] !== undefined) lines.push("  " + name + ": " + headers[name]);
+    });
+    return lines.join("\n");
+  }
+
   function exchanges(list, style) {
     return list.map(function (exchange) {
+      var facts = exchange.facts || {};
+      var request = style === "rest" ? exchange.method + " " + exchange.path : facts.request;
       var head = el("span", { class: "exchange-head" }, [
-        el("code", { text: exchange.method + " " + exchange.path + " → " + exchange.status }),
+        el("span", { class: "step-name", text: exchange.step }),
+        el("code", { class: "request", text: request + " → " + (facts.status || exchange.status) }),
         el("span", { class: "media-type", text: exchange.media_type || "" }),
-        el("span", { class: "cost", text: format(exchange.sql_queries) + " SQL · " + format(exchange.response_bytes) + " B · " + format(exchange.server_ms) + " ms" }),
       ]);
+      if (facts.sends && facts.sends !== "-") head.appendChild(el("span", { class: "sends", text: "sends " + facts.sends }));
+      if (exchange.cache) head.appendChild(el("span", { class: "x-cache " + exchange.cache, text: exchange.cache }));
+      head.appendChild(el("span", { class: "cost", text: format(exchange.sql_queries) + (exchange.cache_sql_queries == null ? "" : "+" + exchange.cache_sql_queries) + " SQL · " + format(exchange.response_bytes) + " B · " + format(exchange.server_ms) + " ms" }));
       var link = style === "rest" ? exchange.browsable : exchange.graphiql;
       if (link) head.appendChild(el("a", { href: link, text: style === "rest" ? "browsable API" : "GraphiQL" }));
-      var body = el("pre", { class: "body", text: JSON.stringify(exchange.response_body, null, 2) });
-      return el("details", {}, [el("summary", {}, [head]), body]);
+      var text = [
+        exchange.method + " " + exchange.path + (exchange.request_body ? "\n" + exchange.request_body : ""),
+        headerLines("Request headers:", exchange.request_headers || {}),
+        headerLines("Response headers:", exchange.response_headers || {}, SHOWN_HEADERS),
+        exchange.response_body === null ? "(empty body)" : JSON.stringify(exchange.response_body, null, 2),
+      ].join("\n\n");
+      return el("details", {}, [el("summary", {}, [head]), el("pre", { class: "body", text: text })]);
     });
   }
 
@@ -82,6 +104,8 @@
     var tbody = results.querySelector("tbody");
     tbody.textContent = "";
     ROWS.forEach(function (row) {
+      // Only a server whose cache lives in the database reports its statements.
+      if (row[0] === "cache_sql_queries" && rest[row[0]] == null && graphql[row[0]] == null) return;
       tbody.appendChild(el("tr", { "data-metric": row[0] }, [
         el("th", { text: row[1] }),
         el("td", { class: "rest", text: format(rest[row[0]]) }),
