@@ -68,12 +68,17 @@ class Charge:
 def _increment(key: str, amount: int, ttl: int) -> int | None:
     """Add ``amount`` to a counter that expires with its window; None when the cache is down."""
     try:
+        try:
+            # The counter exists for all but the first request of a window: one round trip then.
+            return cache.incr(key, amount)
+        except ValueError:  # the first request of this window
+            pass
         if cache.add(key, amount, ttl):
             return amount
-        return cache.incr(key, amount)
-    except ValueError:  # expired between add and incr
-        cache.add(key, amount, ttl)
-        return amount
+        try:
+            return cache.incr(key, amount)  # another process added it first
+        except ValueError:  # and it expired in between
+            return amount
     except Exception:  # a cache outage must not refuse or fail requests
         logger.warning("Budget cache unavailable; %s not counted", key, exc_info=True)
         return None

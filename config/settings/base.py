@@ -135,8 +135,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=102
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/(api|graphql)/.*$"
 # Browser clients on other origins may read the cost figures and ask for the N+1 switch.
-CORS_EXPOSE_HEADERS = ["Server-Timing", "X-DB-Queries", "X-Query-Optimization"]
-CORS_ALLOW_HEADERS = (*default_cors_headers, "x-query-optimization")
+CORS_EXPOSE_HEADERS = [
+    "Server-Timing",
+    "X-DB-Queries",
+    "X-DB-Cache-Queries",
+    "X-Query-Optimization",
+    # Caching and budgets: clients revalidate with the ETag and wait as Retry-After says.
+    "ETag",
+    "X-Cache",
+    "Retry-After",
+]
+CORS_ALLOW_HEADERS = (*default_cors_headers, "x-query-optimization", "if-none-match", "cache-control")
 
 # HTTPS. The service speaks plain HTTP; TLS ends at a proxy in front (BEHIND_TLS_PROXY=1), and
 # only then can a redirect to HTTPS land anywhere. HSTS is only ever sent on HTTPS responses.

@@ -52,3 +52,27 @@ def test_cors_lets_browsers_read_the_cost_figures(client, settings, db):
         },
     )
     assert "x-query-optimization" in preflight["Access-Control-Allow-Headers"]
+
+
+def test_cors_lets_browsers_revalidate_and_read_the_cache_headers(client, settings, db):
+    settings.CORS_ALLOWED_ORIGINS = ["https://workshop.example"]
+    first = client.get("/api/books/", headers={"Origin": "https://workshop.example"})
+    exposed = {h.strip().lower() for h in first["Access-Control-Expose-Headers"].split(",")}
+    assert {"etag", "x-cache", "retry-after"} <= exposed
+    assert first["X-Cache"] == "miss"
+    preflight = client.options(
+        "/api/books/",
+        headers={
+            "Origin": "https://workshop.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match, cache-control",
+        },
+    )
+    assert {"if-none-match", "cache-control"} <= {
+        h.strip().lower() for h in preflight["Access-Control-Allow-Headers"].split(",")
+    }
+    revalidated = client.get(
+        "/api/books/", headers={"Origin": "https://workshop.example", "If-None-Match": first["ETag"]}
+    )
+    assert revalidated.status_code == 304
+    assert revalidated["Access-Control-Allow-Origin"] == "https://workshop.example"
