@@ -19,6 +19,7 @@ GUNICORN_ENV = (
     "GUNICORN_GRACEFUL_TIMEOUT",
     "GUNICORN_CONTROL_SOCKET",
     "FORWARDED_ALLOW_IPS",
+    "GUNICORN_REUSE_PORT",
 )
 
 
@@ -49,6 +50,7 @@ def test_gunicorn_defaults():
     assert config["accesslog"] == "-"
     assert config["forwarded_allow_ips"] == ""
     assert config["control_socket_disable"] is True
+    assert config["reuse_port"] is False
 
 
 def test_gunicorn_reads_the_environment():
@@ -62,6 +64,11 @@ def test_gunicorn_reads_the_environment():
     assert config["bind"] == "0.0.0.0:9000"
     assert (config["workers"], config["threads"], config["worker_class"]) == (5, 1, "sync")
     assert config["forwarded_allow_ips"] == "10.0.0.2"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", True), ("true", True), ("0", False), ("", False)])
+def test_gunicorn_reuse_port_comes_from_the_environment(value, expected):
+    assert gunicorn_config(GUNICORN_REUSE_PORT=value)["reuse_port"] is expected
 
 
 def test_gunicorn_treats_empty_variables_as_unset():
