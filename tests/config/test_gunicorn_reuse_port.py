@@ -3,6 +3,7 @@
 This is how replicas on one host network (the offline Docker engine) scale out.
 """
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -55,14 +56,13 @@ def test_two_masters_share_one_port_and_both_serve():
         seen: set[str] = set()
         deadline = time.monotonic() + 30
         # New connections come from new source ports, so the kernel spreads them over both
-        # listening sockets; 200 tries are plenty once both workers have booted.
-        for _ in range(200):
+        # listening sockets once both masters listen; the second may still be booting at first.
+        for _ in range(1500):
             if len(seen) == 2 or time.monotonic() > deadline:
                 break
-            try:
+            with contextlib.suppress(OSError):
                 seen.add(get(port))
-            except OSError:
-                time.sleep(0.1)
+            time.sleep(0.02)
         assert all(master.poll() is None for master in masters), "a master failed to bind the shared port"
         assert len(seen) == 2, f"only worker(s) {seen} answered"
     finally:
