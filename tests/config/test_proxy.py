@@ -100,9 +100,14 @@ class UpstreamHandler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = _answer
 
 
-def start_nginx(out: Path, proxy_port: int, upstream_port: int) -> subprocess.Popen:
+def start_nginx(out: Path, proxy_port: int, upstream_port: int, **variables: str) -> subprocess.Popen:
     """Render the shipped config into `out` and run nginx on it until it listens."""
-    env = {**os.environ, "PROXY_LISTEN": f"127.0.0.1:{proxy_port}", "WEB_UPSTREAM": f"127.0.0.1:{upstream_port}"}
+    env = {
+        **os.environ,
+        "PROXY_LISTEN": f"127.0.0.1:{proxy_port}",
+        "WEB_UPSTREAM": f"127.0.0.1:{upstream_port}",
+        **variables,
+    }
     subprocess.run(["sh", str(ROOT / "docker" / "nginx" / "render.sh"), str(out)], env=env, check=True)
     directives = f"daemon off; pid {out}/nginx.pid;"
     if os.geteuid() == 0:
@@ -176,6 +181,22 @@ def test_forwarding_headers_are_set_by_the_proxy_not_the_client(proxy):
     assert headers["Host"] == f"127.0.0.1:{port}"
     for forged in ("X-Forwarded-Ssl", "X-Forwarded-Host", "Forwarded"):
         assert forged not in headers
+
+
+@needs_nginx
+def test_behind_a_tls_load_balancer_the_proto_is_https_whatever_the_client_says(tmp_path):
+    upstream_port, proxy_port = free_port(), free_port()
+    upstream = Upstream(upstream_port)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    process = start_nginx(tmp_path, proxy_port, upstream_port, PROXY_FORWARDED_PROTO="https")
+    try:
+        _, _, body = call(proxy_port, "GET", "/echo", {"X-Forwarded-Proto": "http"})
+        assert json.loads(body)["headers"]["X-Forwarded-Proto"] == "https"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        upstream.shutdown()
+        upstream.server_close()
 
 
 @needs_nginx
