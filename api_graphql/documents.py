@@ -2,6 +2,12 @@
 
 The key is the document text plus every setting that changes validation, so switching a
 limit or introspection off never serves a document validated under the old rules.
+
+The cheap checks come first, so that a hostile document costs little CPU to refuse: the
+parser stops after ``max_tokens`` tokens, and the limits (depth, aliases, root fields,
+fields and directives, fragments counted where spread) are measured in one linear pass
+before graphql-core's specified rules, some of which (overlapping fields) grow with the
+square of the number of fields.
 """
 
 from functools import lru_cache
@@ -12,7 +18,7 @@ from graphql.language import DocumentNode
 
 from catalog.errors import ErrorCode
 
-from .validation import Limits, rules_for
+from .validation import Limits, limit_errors, rules_for
 
 _TOO_COMPLEX = {"code": str(ErrorCode.QUERY_TOO_COMPLEX)}
 
@@ -23,23 +29,25 @@ def current_limits() -> Limits:
         max_introspection_depth=settings.GRAPHQL_MAX_INTROSPECTION_DEPTH,
         max_aliases=settings.GRAPHQL_MAX_ALIASES,
         max_root_fields=settings.GRAPHQL_MAX_ROOT_FIELDS,
+        max_fields=settings.GRAPHQL_MAX_FIELDS,
+        max_directives=settings.GRAPHQL_MAX_DIRECTIVES,
         introspection=settings.GRAPHQL_INTROSPECTION,
     )
 
 
 @lru_cache(maxsize=settings.GRAPHQL_DOCUMENT_CACHE_SIZE)
 def parse_and_validate(
-    schema: GraphQLSchema, query: str, limits: Limits
+    schema: GraphQLSchema, query: str, limits: Limits, max_tokens: int | None = None
 ) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
     """The document and its validation errors (parse errors included); cached."""
     try:
-        document = parse(query)
+        document = parse(query, max_tokens=max_tokens)
     except GraphQLError as error:
-        if "nested too deeply" in error.message:
+        if "nested too deeply" in error.message or "Document contains more than" in error.message:
             error = GraphQLError(error.message, source=error.source, positions=error.positions, extensions=_TOO_COMPLEX)
         return None, (error,)
     try:
-        errors = validate(schema, document, [*specified_rules, *rules_for(limits)])
+        errors = limit_errors(document, limits) or validate(schema, document, [*specified_rules, *rules_for(limits)])
     except RecursionError:
         return None, (GraphQLError("The query is nested too deeply to be checked.", extensions=_TOO_COMPLEX),)
     return document, tuple(errors)

@@ -91,6 +91,30 @@ def _pages(arguments: dict[str, Any]) -> dict[str, Any]:
 
 
 class Query(graphene.ObjectType):
+    """The catalog, your cart and your orders.
+
+    Limits, checked before a document runs (mutations too), each refused with the code
+    `query_too_complex`: 10 KiB of text, 2,000 tokens, 250 field selections (repeated ones and
+    fragments where spread included), 20 directives, 10 levels of depth (15 for introspection),
+    15 aliases, 10 root fields, list variables of at most 100 items (an `orderBy` list: at most
+    its number of sort keys), and a cost of 10,000.
+
+    Cost: the sum over every selected field of the times it can be resolved. A root field counts
+    1; a field inside a connection's `edges` counts once per row of the page (`first` or `last`,
+    else 20, at most 100); a field inside another list (a book's `authors`) counts 10 times;
+    multipliers multiply down the tree; fragments count where spread; introspection counts 1 a
+    field and `__typename` nothing. `{ books(first: 50) { edges { node { title authors { name } } } } }`
+    costs 1 + 1 + 50 x 3 + 50 x 10 = 652.
+
+    Budget: one per client for this API and the REST API together (the signed-in user, else the
+    client address). A REST request costs 1; a document costs 1 per root field (aliases
+    included) or cost / 1,000, whichever is more. A document the budget cannot pay for answers
+    HTTP 429 with `Retry-After` and the code `throttled`. Every response reports
+    `extensions.cost`: `requested`, `maximum`, `charged`, `limit` and `remaining`. Sign-in
+    attempts (`tokenCreate`, each alias counted) have a budget of their own per account and per
+    address.
+    """
+
     node = graphene.Field(
         relay.Node, id=graphene.ID(required=True), description="Any object by its global ID (`id` field)."
     )

@@ -6,7 +6,6 @@ cycles (reported by the standard NoFragmentCyclesRule) never recurse or loop.
 """
 
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from graphql import GraphQLError
@@ -23,6 +22,8 @@ from graphql.validation import ValidationRule
 
 from catalog.errors import ErrorCode
 
+from .cost import root_field_count
+
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 _DATA, _INTROSPECTION = "data", "introspection"
 
@@ -33,6 +34,8 @@ class Limits:
     max_introspection_depth: int
     max_aliases: int
     max_root_fields: int
+    max_fields: int
+    max_directives: int
     introspection: bool
 
 
@@ -40,6 +43,9 @@ class Limits:
 class Measure:
     depth: dict[str, int] = field(default_factory=lambda: {_DATA: 0, _INTROSPECTION: 0})
     aliases: int = 0
+    # Field selections and directives, fragments counted each time they are spread.
+    fields: int = 0
+    directives: int = 0
 
 
 class _Measurer:
@@ -62,9 +68,11 @@ class _Measurer:
         while stack:
             selections, level, current = stack.pop()
             for selection in selections.selections:
+                result.directives += len(selection.directives or ())
                 if isinstance(selection, FieldNode):
                     inner = _INTROSPECTION if selection.name.value in INTROSPECTION_FIELDS else current
                     result.depth[inner] = max(result.depth[inner], level + 1)
+                    result.fields += 1
                     if selection.alias:
                         result.aliases += 1
                     if selection.selection_set:
@@ -81,6 +89,8 @@ class _Measurer:
                         if depth:
                             result.depth[kind] = max(result.depth[kind], level + depth)
                     result.aliases += known.aliases
+                    result.fields += known.fields
+                    result.directives += known.directives
         return result, missing
 
     def _resolve(self, keys: set[tuple[str, str]]) -> None:
@@ -108,75 +118,50 @@ class _Measurer:
             stack.pop()
 
 
-def _root_field_count(operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]) -> int:
-    keys: set[str] = set()
-    seen: set[str] = set()
-    stack = [operation.selection_set]
-    while stack:
-        for selection in stack.pop().selections:
-            if isinstance(selection, FieldNode):
-                if selection.name.value != "__typename":
-                    keys.add((selection.alias or selection.name).value)
-            elif isinstance(selection, InlineFragmentNode):
-                stack.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name not in seen and name in fragments:
-                    seen.add(name)
-                    stack.append(fragments[name].selection_set)
-    return len(keys)
-
-
 def _too_complex(message: str, node: Any) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": str(ErrorCode.QUERY_TOO_COMPLEX)})
 
 
-@cache
-def query_limits_rule(limits: Limits) -> type[ValidationRule]:
-    class QueryLimitsRule(ValidationRule):
-        """Depth, aliases and root fields of every operation, fragments included."""
+def limit_errors(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
+    """Depth, aliases, root fields, fields and directives of every operation, fragments included.
 
-        def enter_document(self, node: DocumentNode, *_args: Any) -> Any:
-            fragments = {d.name.value: d for d in node.definitions if isinstance(d, FragmentDefinitionNode)}
-            measurer = _Measurer(fragments)
-            for definition in node.definitions:
-                if isinstance(definition, OperationDefinitionNode):
-                    self.check(definition, measurer.measure(definition.selection_set), fragments)
-            return self.SKIP
+    One linear pass over the document, without the schema: it runs before graphql-core's rules.
+    """
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    measurer = _Measurer(fragments)
+    errors: list[GraphQLError] = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            errors.extend(_check(definition, measurer.measure(definition.selection_set), fragments, limits))
+    return errors
 
-        def check(self, operation: OperationDefinitionNode, measure: Measure, fragments: dict) -> None:
-            depth = measure.depth[_DATA]
-            if depth > limits.max_depth:
-                self.report_error(
-                    _too_complex(f"The query is {depth} levels deep; the limit is {limits.max_depth}.", operation)
-                )
-            depth = measure.depth[_INTROSPECTION]
-            if depth > limits.max_introspection_depth:
-                self.report_error(
-                    _too_complex(
-                        f"The introspection query is {depth} levels deep; "
-                        f"the limit is {limits.max_introspection_depth}.",
-                        operation,
-                    )
-                )
-            if measure.aliases > limits.max_aliases:
-                self.report_error(
-                    _too_complex(
-                        f"The query uses {measure.aliases} aliases (fragments counted where they are spread); "
-                        f"the limit is {limits.max_aliases}.",
-                        operation,
-                    )
-                )
-            root_fields = _root_field_count(operation, fragments)
-            if root_fields > limits.max_root_fields:
-                self.report_error(
-                    _too_complex(
-                        f"The query asks for {root_fields} root fields; the limit is {limits.max_root_fields}.",
-                        operation,
-                    )
-                )
 
-    return QueryLimitsRule
+def _check(operation: OperationDefinitionNode, measure: Measure, fragments: dict, limits: Limits) -> list[GraphQLError]:
+    errors = []
+    directives = measure.directives + len(operation.directives or ())
+    directives += sum(len(v.directives or ()) for v in operation.variable_definitions or ())
+    if measure.fields > limits.max_fields:
+        errors.append(
+            f"The query selects {measure.fields} fields (fragments counted where they are spread, "
+            f"repeated fields included); the limit is {limits.max_fields}."
+        )
+    if directives > limits.max_directives:
+        errors.append(f"The query uses {directives} directives; the limit is {limits.max_directives}.")
+    depth = measure.depth[_DATA]
+    if depth > limits.max_depth:
+        errors.append(f"The query is {depth} levels deep; the limit is {limits.max_depth}.")
+    depth = measure.depth[_INTROSPECTION]
+    if depth > limits.max_introspection_depth:
+        errors.append(f"The introspection query is {depth} levels deep; the limit is {limits.max_introspection_depth}.")
+    if measure.aliases > limits.max_aliases:
+        errors.append(
+            f"The query uses {measure.aliases} aliases (fragments counted where they are spread); "
+            f"the limit is {limits.max_aliases}."
+        )
+    root_fields = root_field_count(operation.selection_set, fragments)
+    if root_fields > limits.max_root_fields:
+        errors.append(f"The query asks for {root_fields} root fields; the limit is {limits.max_root_fields}.")
+    return [_too_complex(message, operation) for message in errors]
 
 
 class NoIntrospectionRule(ValidationRule):
@@ -194,7 +179,5 @@ class NoIntrospectionRule(ValidationRule):
 
 
 def rules_for(limits: Limits) -> list[type[ValidationRule]]:
-    rules: list[type[ValidationRule]] = [query_limits_rule(limits)]
-    if not limits.introspection:
-        rules.append(NoIntrospectionRule)
-    return rules
+    """The rules run after the limits (and graphql-core's own rules) have passed."""
+    return [] if limits.introspection else [NoIntrospectionRule]

@@ -15,8 +15,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
-from catalog.errors import ErrorCode
+from catalog.errors import ErrorCode, Throttled
 
+from .charging import TooComplex, charge_document
 from .documents import current_limits, parse_and_validate
 from .errors import (
     DATABASE_UNAVAILABLE,
@@ -70,6 +71,16 @@ def service_unavailable() -> JsonResponse:
     return response
 
 
+def throttled(refusal: Throttled) -> JsonResponse:
+    """429 for a document the client's budget cannot pay for, or a spent login budget."""
+    body: dict[str, Any] = {"errors": [transport_error(refusal.message, ErrorCode.THROTTLED)]}
+    if extensions := getattr(refusal, "extensions", None):
+        body["extensions"] = extensions
+    response = JsonResponse(body, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 def authenticate(request: HttpRequest) -> None:
     """Run REST's authentication classes (token, session with CSRF) and set ``request.user``."""
     authenticators = [authenticator() for authenticator in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
@@ -99,6 +110,8 @@ class CatalogGraphQLView(GraphQLView):
             return self.handle(request)
         except RequestRefused as refusal:
             return _refusal_response(refusal)
+        except Throttled as refusal:
+            return throttled(refusal)
         except (DatabaseUnavailable, *DATABASE_UNAVAILABLE):
             logger.warning("Database unavailable while serving %s", request.path, exc_info=True)
             return service_unavailable()
@@ -214,7 +227,7 @@ class CatalogGraphQLView(GraphQLView):
                 ErrorCode.QUERY_TOO_COMPLEX,
             )
         schema = self.schema.graphql_schema
-        document, errors = parse_and_validate(schema, query, current_limits())
+        document, errors = parse_and_validate(schema, query, current_limits(), settings.GRAPHQL_MAX_TOKENS)
         if errors:
             return {"errors": format_errors(errors)}, 400
 
@@ -226,6 +239,13 @@ class CatalogGraphQLView(GraphQLView):
                 ErrorCode.METHOD_NOT_ALLOWED,
                 {"Allow": "POST"},
             )
+
+        extensions: dict[str, Any] = {}
+        if operation is not None:
+            try:
+                extensions = charge_document(request, schema, document, operation, variables)
+            except TooComplex as refusal:
+                return {"errors": format_errors([refusal.error]), "extensions": refusal.extensions}, 400
 
         result = execute(
             schema,
@@ -240,6 +260,8 @@ class CatalogGraphQLView(GraphQLView):
         )
         if result.errors and is_database_unavailable(result.errors):
             raise DatabaseUnavailable()
+        if result.errors and (refusal := _throttled(result.errors)):
+            raise refusal
         if result.errors and any(error.path is None for error in result.errors):
             # The request itself is wrong (variables, operation name): nothing was executed.
             return {"errors": format_errors(result.errors)}, 400
@@ -247,7 +269,14 @@ class CatalogGraphQLView(GraphQLView):
         if result.errors:
             body["errors"] = format_errors(result.errors)
         body["data"] = result.data
+        if extensions:
+            body["extensions"] = extensions
         return body, 200
+
+
+def _throttled(errors: list) -> Throttled | None:
+    """A spent login budget met while resolving (each aliased tokenCreate charges it)."""
+    return next((e.original_error for e in errors if isinstance(e.original_error, Throttled)), None)
 
 
 def _never_awaitable(value: Any) -> bool:

@@ -30,7 +30,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
-from catalog.errors import ErrorCode, ErrorItem, NotAuthenticated, NotFound, validation_error_items
+from catalog.errors import ErrorCode, ErrorItem, NotAuthenticated, NotFound, Throttled, validation_error_items
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +135,9 @@ def translate(exc: Exception, context: dict[str, Any]) -> tuple[int, list[ErrorI
     if isinstance(exc, PermissionDenied):
         message = getattr(exc, "message", None) or str(exc) or "You do not have permission to perform this action."
         return status.HTTP_403_FORBIDDEN, [ErrorItem(None, ErrorCode.PERMISSION_DENIED, message)], headers
+    if isinstance(exc, Throttled):
+        headers["Retry-After"] = str(exc.retry_after)
+        return status.HTTP_429_TOO_MANY_REQUESTS, [ErrorItem(None, ErrorCode.THROTTLED, exc.message)], headers
     if isinstance(exc, exceptions.ValidationError):
         return exc.status_code, list(_drf_items(exc.detail)), headers
     if isinstance(exc, exceptions.APIException):

@@ -1,6 +1,26 @@
 from django.contrib import admin
 
 from .models import Author, Book, BookAuthor, Cart, CartItem, Order, OrderLine
+from .versioning import bump_catalog_version
+
+
+class CatalogAdmin(admin.ModelAdmin):
+    """Deletes (one or a selection) and inline changes make cached catalog reads stale too.
+
+    Saves bump the catalog version through a model signal; these paths send none.
+    """
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_catalog_version()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_catalog_version()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        bump_catalog_version()
 
 
 class BookAuthorInline(admin.TabularInline):
@@ -11,14 +31,14 @@ class BookAuthorInline(admin.TabularInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(CatalogAdmin):
     list_display = ["name", "created_at", "updated_at"]
     search_fields = ["name"]
     ordering = ["name"]
 
 
 @admin.register(Book)
-class BookAdmin(admin.ModelAdmin):
+class BookAdmin(CatalogAdmin):
     list_display = ["title", "isbn", "price", "stock", "published_date", "updated_at"]
     list_filter = ["published_date", "created_at"]
     search_fields = ["title", "subtitle", "isbn", "authors__name"]
@@ -29,7 +49,7 @@ class BookAdmin(admin.ModelAdmin):
 
 
 @admin.register(BookAuthor)
-class BookAuthorAdmin(admin.ModelAdmin):
+class BookAuthorAdmin(CatalogAdmin):
     list_display = ["book", "author", "position"]
     search_fields = ["book__title", "author__name"]
     autocomplete_fields = ["book", "author"]

@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from .isbn import isbn13_check_digit, normalise_isbn
 from .models import Author, Book, BookAuthor, Cart, CartItem, Order
+from .versioning import bump_catalog_version
 
 DEMO_BOOKS_FILE = Path(__file__).with_name("demo_data") / "books.json"
 # 979-0 is the ISMN (printed music) range, so no real book's ISBN can collide with these.
@@ -61,6 +62,7 @@ def reset_catalog() -> None:
         Book.objects.all().delete()
         Author.objects.all().delete()
         get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS]).delete()
+        bump_catalog_version()
 
 
 @transaction.atomic
@@ -98,6 +100,7 @@ def seed_demo_catalog(report: SeedReport, path: Path = DEMO_BOOKS_FILE) -> None:
         ]
     )
     report.books_created += len(books)
+    bump_catalog_version()
 
 
 @transaction.atomic
@@ -212,6 +215,7 @@ def _synthetic_authors() -> list[Author]:
     Author.objects.bulk_create(
         [Author(name=n, bio="A synthetic author for scale tests.") for n in names if n not in existing]
     )
+    bump_catalog_version()
     by_name = {a.name: a for a in Author.objects.filter(name__in=names)}
     return [by_name[n] for n in names]
 
@@ -255,6 +259,7 @@ def seed_synthetic_books(
                 if n % 3 == 0:
                     links.append(BookAuthor(book_id=book.pk, author_id=pool[(n * 7 + 1) % len(pool)].pk, position=1))
             BookAuthor.objects.bulk_create(links)
+            bump_catalog_version()
         done += size
         if progress:
             progress(done, count, time.monotonic() - started)

@@ -121,3 +121,14 @@ def error(field: str | None, message: str, code: ErrorCode) -> ValidationError:
     """A ValidationError for one field (or none), with a catalogue code."""
     leaf = ValidationError(message, code=code)
     return ValidationError({field or NON_FIELD_ERRORS: [leaf]})
+
+
+class Throttled(Exception):
+    """A budget is spent (too many requests, login attempts or GraphQL cost): try again later."""
+
+    code = ErrorCode.THROTTLED
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = max(1, int(retry_after))

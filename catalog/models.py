@@ -193,3 +193,35 @@ class OrderLine(models.Model):
     @property
     def line_total(self) -> Decimal:
         return self.unit_price * self.quantity
+
+
+class CatalogVersion(models.Model):
+    """One row whose ``value`` grows with every change to what catalog reads show.
+
+    Bumped inside the transaction of every book or author write and of every checkout that
+    takes stock, so a reader that sees the new version also sees the new rows: cached reads
+    and ETags are keyed by it, and invalidation is exact.
+    """
+
+    value = models.BigIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"catalog version {self.value}"
+
+
+class CacheEntry(models.Model):
+    """The table of Django's database cache (the shared cache when no Redis is configured).
+
+    Declared here so that ``migrate`` makes it on every database; the columns are the ones
+    ``manage.py createcachetable`` would make.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "catalog_cache"
+
+    def __str__(self) -> str:
+        return self.cache_key

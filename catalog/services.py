@@ -28,6 +28,7 @@ from .models import (
 )
 from .policies import require_authenticated, require_catalog_editor
 from .selectors import author_get, book_get, cart_items_queryset, object_id
+from .versioning import bump_catalog_version
 
 _UNSET: Any = object()
 
@@ -93,6 +94,7 @@ def _set_authors(book: Book, authors: list[Author]) -> None:
     BookAuthor.objects.bulk_create(
         [BookAuthor(book=book, author=author, position=i) for i, author in enumerate(authors)]
     )
+    bump_catalog_version()
 
 
 def _save_book(book: Book, authors: list[Author] | None) -> Book:
@@ -215,6 +217,7 @@ def book_delete(*, actor: AbstractBaseUser, book_id: Any) -> None:
     """Remove a book; cart lines holding it go too, past orders keep their copied lines."""
     require_catalog_editor(actor)
     book_get(book_id=book_id).delete()
+    bump_catalog_version()
 
 
 def _apply_author_fields(author: Author, *, name: str = _UNSET, bio: str = _UNSET) -> Author:
@@ -246,6 +249,7 @@ def author_delete(*, actor: AbstractBaseUser, author_id: Any) -> None:
     """Remove an author; their books stay, without them among their authors."""
     require_catalog_editor(actor)
     author_get(author_id=author_id).delete()
+    bump_catalog_version()
 
 
 def _locked_cart(user: AbstractBaseUser) -> Cart:
@@ -370,6 +374,8 @@ def checkout(*, user: AbstractBaseUser) -> Order:
         line.order = order
     OrderLine.objects.bulk_create(lines)
     cart.items.all().delete()
+    # Stock changed by UPDATE, which sends no signal: catalog reads show stock.
+    bump_catalog_version()
     return Order.objects.prefetch_related("lines").get(pk=order.pk)
 
 

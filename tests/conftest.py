@@ -66,3 +66,12 @@ def shelf(db):
         "mort": BookFactory(title="Mort", authors=[pratchett], price=Decimal("9.50"), stock=7, isbn="9780552131063"),
         "authors": {"tolkien": tolkien, "pratchett": pratchett, "gaiman": gaiman},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Budgets, persisted documents and cached reads never leak from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

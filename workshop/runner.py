@@ -229,15 +229,22 @@ def _gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6, mtime=0)) if data else 0
 
 
+# Figures about the request rather than its data: the workshop's request metrics and the
+# budget's cost report, which REST sends in no body (it has none of the first, headers for the second).
+_REQUEST_EXTENSIONS = ("metrics", "cost")
+
+
 def _without_metrics(body: bytes) -> bytes:
-    """The response as it is without request metrics: the cost figures must not count themselves."""
+    """The response as it is without figures about the request: the cost figures must not count themselves."""
     try:
         payload = json.loads(body)
     except ValueError:
         return body
-    if not isinstance(payload, dict) or "metrics" not in payload.get("extensions", {}):
+    extensions = payload.get("extensions") if isinstance(payload, dict) else None
+    if not isinstance(extensions, dict) or not any(key in extensions for key in _REQUEST_EXTENSIONS):
         return body
-    del payload["extensions"]["metrics"]
+    for key in _REQUEST_EXTENSIONS:
+        extensions.pop(key, None)
     if not payload["extensions"]:
         del payload["extensions"]
     return json.dumps(payload, separators=(",", ":")).encode()

@@ -46,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "workshop.metrics.RequestMetricsMiddleware",
+    # The client address (trusted-proxy rule) for budgets and logs; a spent login budget is a 429.
+    "catalog.clients.ClientAddressMiddleware",
     # Outside the session middleware so that a failed session save is a 503 too.
     "config.middleware.DatabaseUnavailableMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -98,6 +100,9 @@ elif _db["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The model backend, charging the login budgets (per account, per address) before any password is checked.
+AUTHENTICATION_BACKENDS = ["catalog.login.LoginBudgetBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -160,11 +165,20 @@ if BEHIND_TLS_PROXY and not SECURE_SSL_REDIRECT:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"cache_outage": {"()": "config.logging.CacheOutage"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "cache_console": {"class": "logging.StreamHandler", "filters": ["cache_outage"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO", "propagate": True}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO", "propagate": True},
+        # django-redis reports each cache call it could not make (config/settings/cache.py).
+        "config.cache": {"handlers": ["cache_console"], "level": "WARNING", "propagate": False},
+    },
 }
 
+from .cache import *  # noqa: E402, F403
 from .graphql import *  # noqa: E402, F403
 from .rest import *  # noqa: E402, F403
 from .workshop import *  # noqa: E402, F403

@@ -21,6 +21,18 @@ GRAPHQL_MAX_INTROSPECTION_DEPTH = env.int("GRAPHQL_MAX_INTROSPECTION_DEPTH", def
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=15)
 GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", default=10)
 GRAPHQL_MAX_DOCUMENT_BYTES = env.int("GRAPHQL_MAX_DOCUMENT_BYTES", default=10 * 1024)
+# Cheap refusals, before graphql-core's own rules run: the parser stops at this many tokens;
+# field selections (repeated ones and fragments where spread included) and directives are counted.
+GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=2000)
+GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=250)
+GRAPHQL_MAX_DIRECTIVES = env.int("GRAPHQL_MAX_DIRECTIVES", default=20)
+# A list in `variables` longer than this (or, for a list of enum values such as orderBy, than
+# the number of values) is refused before it is coerced.
+GRAPHQL_MAX_LIST_VARIABLE = env.int("GRAPHQL_MAX_LIST_VARIABLE", default=100)
+# The static cost of a document (api_graphql/cost.py): refused above this, before execution.
+GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=10_000)
+# The API budget charges a document one request per root field, or cost / this, whichever is more.
+GRAPHQL_COST_PER_REQUEST = env.int("GRAPHQL_COST_PER_REQUEST", default=1000)
 
 # Workshops want both on; production may switch them off.
 GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=True)

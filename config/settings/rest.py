@@ -5,12 +5,6 @@ import environ
 env = environ.Env()
 
 
-def _rate(variable: str, default: str) -> str | None:
-    """A DRF throttle rate such as "1000/minute" from the environment; "off" (or empty) turns it off."""
-    value = env.str(variable, default=default).strip()
-    return None if value.lower() in ("", "off", "none", "0") else value
-
-
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that a 401 carries "WWW-Authenticate: Token".
@@ -29,18 +23,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api_rest.negotiation.JSONFallbackNegotiation",
     "DEFAULT_PAGINATION_CLASS": "api_rest.pagination.PageNumberPagination",
-    "DEFAULT_THROTTLE_CLASSES": [
-        "api_rest.throttling.AnonRateThrottle",
-        "api_rest.throttling.UserRateThrottle",
-    ],
-    # Per client address (anonymous) or per user, counted in the default cache: per process
-    # with the local-memory cache, shared by every replica with a shared cache. The defaults
-    # only stop a runaway client (a workshop room behind one address, a load test, a benchmark
-    # never meet them); set a tighter rate, or "off", from the environment.
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": _rate("THROTTLE_ANON_RATE", "20000/minute"),
-        "user": _rate("THROTTLE_USER_RATE", "40000/minute"),
-    },
+    # One budget per client for REST and GraphQL together (config/settings/cache.py, THROTTLE_*).
+    "DEFAULT_THROTTLE_CLASSES": ["api_rest.throttling.ApiBudgetThrottle"],
     "EXCEPTION_HANDLER": "api_rest.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "api_rest.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,

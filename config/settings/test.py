@@ -14,3 +14,8 @@ STORAGES = {
 # Serve static files from the app folders: the suite runs without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Each test process has its own cache (tests/conftest.py empties it between tests).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+# No budget unless a test sets one: the suite makes many requests from one address.
+THROTTLE_RATES = {"anon": None, "user": None, "login": None, "login_address": None}
