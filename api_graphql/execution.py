@@ -14,6 +14,11 @@ default attribute resolver applies, how to complete the type) and then:
 Errors are located and propagated exactly as graphql-core does (same messages, paths and
 null bubbling). Abstract types (``node``) and mutations take graphql-core's own path.
 All resolvers are synchronous, so nothing here awaits.
+
+A field without a resolve function uses the execution's field resolver, as in graphql-core.
+An object type's ``is_type_of`` gets the field's resolve info unless it is marked with
+``ignores_resolve_info`` (it then costs no resolve info per object).
+tests/api_graphql/test_execution_differential.py checks that both executors answer alike.
 """
 
 from functools import partial
@@ -36,6 +41,16 @@ from graphql.type import (
 _LIST, _LEAF, _OBJECT, _OTHER = range(4)
 
 
+def ignores_resolve_info(is_type_of: Any) -> Any:
+    """Mark an ``is_type_of`` that reads only the value, so that no resolve info is built for it."""
+    is_type_of.ignores_resolve_info = True
+    return is_type_of
+
+
+def _needs_info(object_type: GraphQLObjectType) -> bool:
+    return bool(object_type.is_type_of) and not getattr(object_type.is_type_of, "ignores_resolve_info", False)
+
+
 class _FieldPlan:
     __slots__ = (
         "attribute",
@@ -49,13 +64,13 @@ class _FieldPlan:
         "serialize",
     )
 
-    def __init__(self, field_def: GraphQLField, field_nodes: list[FieldNode]) -> None:
+    def __init__(self, field_def: GraphQLField, field_nodes: list[FieldNode], field_resolver: Any) -> None:
         self.field_def = field_def
         self.field_nodes = field_nodes
         self.name = field_nodes[0].name.value
         self.return_type = field_def.type
         self.has_args = bool(field_def.args)
-        self.resolve = field_def.resolve
+        self.resolve = field_def.resolve or field_resolver
         self.attribute: str | None = None
         self.default: Any = None
         # A scalar read from an attribute: read and serialised in place.
@@ -79,6 +94,7 @@ class CatalogExecutionContext(ExecutionContext):
         super().__init__(*args, **kwargs)
         self._plans: dict[tuple[int, int], tuple[Any, dict[str, _FieldPlan | None]]] = {}
         self._kinds: dict[int, tuple[bool, int, Any]] = {}
+        self._needs_info: dict[int, bool] = {}
 
     def _plan(self, parent_type: GraphQLObjectType, fields: dict[str, list[FieldNode]]) -> dict:
         key = (id(parent_type), id(fields))
@@ -87,7 +103,7 @@ class CatalogExecutionContext(ExecutionContext):
             plans: dict[str, _FieldPlan | None] = {}
             for response_name, field_nodes in fields.items():
                 field_def = get_field_def(self.schema, parent_type, field_nodes[0])
-                plans[response_name] = _FieldPlan(field_def, field_nodes) if field_def else None
+                plans[response_name] = _FieldPlan(field_def, field_nodes, self.field_resolver) if field_def else None
             # `fields` is kept alongside so that its id cannot be reused by another dict meanwhile.
             cached = (fields, plans)
             self._plans[key] = cached
@@ -148,7 +164,9 @@ class CatalogExecutionContext(ExecutionContext):
                         result = plan.resolve(source_value, info, **arguments)
                     else:
                         result = plan.resolve(source_value, info)
-                results[response_name] = self._complete(plan.return_type, plan, parent_type, field_path, info, result)
+                results[response_name] = self._complete(
+                    plan.return_type, plan, parent_type, field_path, field_path, info, result
+                )
             except Exception as raw_error:
                 error = located_error(raw_error, plan.field_nodes, field_path.as_list())
                 self.handle_field_error(error, plan.return_type, field_path)
@@ -160,10 +178,12 @@ class CatalogExecutionContext(ExecutionContext):
         return_type: GraphQLOutputType,
         plan: _FieldPlan,
         parent_type: GraphQLObjectType,
+        field_path: Path,
         path: Path,
         info: Any,
         result: Any,
     ) -> Any:
+        """Complete ``result`` at ``path`` (an item's path inside a list field at ``field_path``)."""
         if isinstance(result, Exception):
             raise result
         non_null, kind, inner = self._kind(return_type)
@@ -177,9 +197,11 @@ class CatalogExecutionContext(ExecutionContext):
                 completed = self.complete_leaf_value(inner, result)  # raises graphql-core's error
             return completed
         if kind == _OBJECT:
-            # Our object types check the instance only, so no resolve info is built for them.
-            if inner.is_type_of and not inner.is_type_of(result, info):
-                raise invalid_return_type_error(inner, result, plan.field_nodes)
+            if inner.is_type_of:
+                if info is None and self._type_needs_info(inner):
+                    info = self.build_resolve_info(plan.field_def, plan.field_nodes, parent_type, field_path)
+                if not inner.is_type_of(result, info):
+                    raise invalid_return_type_error(inner, result, plan.field_nodes)
             return self.execute_fields(inner, result, path, self.collect_subfields(inner, plan.field_nodes))
         if kind == _LIST:
             if not is_iterable(result):
@@ -191,15 +213,21 @@ class CatalogExecutionContext(ExecutionContext):
             for index, item in enumerate(result):
                 item_path = path.add_key(index, None)
                 try:
-                    append(self._complete(inner, plan, parent_type, item_path, info, item))
+                    append(self._complete(inner, plan, parent_type, field_path, item_path, info, item))
                 except Exception as raw_error:
                     error = located_error(raw_error, plan.field_nodes, item_path.as_list())
                     self.handle_field_error(error, inner, item_path)
                     append(None)
             return completed_items
         if info is None:
-            info = self.build_resolve_info(plan.field_def, plan.field_nodes, parent_type, path)
+            info = self.build_resolve_info(plan.field_def, plan.field_nodes, parent_type, field_path)
         completed = self.complete_value(inner, plan.field_nodes, info, path, result)
         if non_null and completed is None:
             raise TypeError(f"Cannot return null for non-nullable field {parent_type.name}.{plan.name}.")
         return completed
+
+    def _type_needs_info(self, object_type: GraphQLObjectType) -> bool:
+        needs = self._needs_info.get(id(object_type))
+        if needs is None:
+            needs = self._needs_info[id(object_type)] = _needs_info(object_type)
+        return needs

@@ -94,7 +94,7 @@ class Query(graphene.ObjectType):
     """The catalog, your cart and your orders.
 
     Limits, checked before a document runs (mutations too), each refused with the code
-    `query_too_complex`: 10 KiB of text, 2,000 tokens, 250 field selections (repeated ones and
+    `query_too_complex`: 10 KiB of text, 1,000 tokens, 250 field selections (repeated ones and
     fragments where spread included), 20 directives, 10 levels of depth (15 for introspection),
     15 aliases, 10 root fields, list variables of at most 100 items (an `orderBy` list: at most
     its number of sort keys), and a cost of 10,000.

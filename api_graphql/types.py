@@ -23,6 +23,7 @@ from .dataloaders import (
     mark_batch,
     related,
 )
+from .execution import ignores_resolve_info
 from .ids import database_id
 from .pagination import page_from_window, paginate, row_window
 from .scalars import Date, DateTime, Money
@@ -82,8 +83,9 @@ class NodeType(DjangoObjectType):
         abstract = True
 
     @classmethod
+    @ignores_resolve_info
     def is_type_of(cls, root: Any, info: Any) -> bool:
-        # Instance check only: execution.py may pass no resolve info.
+        # Instance check only, so execution.py builds no resolve info for it.
         return isinstance(root, cls._meta.model)
 
     @classmethod

@@ -15,8 +15,10 @@ class ApiBudgetThrottle(BaseThrottle):
     cost = 1
 
     def allow_request(self, request, view) -> bool:
-        scope, identity = budget.request_identity(request.user, client_address(request._request))
-        self.charge = budget.charge(scope, identity, self.cost)
+        self.charge = getattr(request._request, "budget_charge", None)  # charged on the way in (config/read_cache.py)
+        if self.charge is None:
+            scope, identity = budget.request_identity(request.user, client_address(request._request))
+            self.charge = budget.charge(scope, identity, self.cost)
         return self.charge.allowed
 
     def wait(self) -> float | None:

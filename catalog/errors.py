@@ -32,12 +32,17 @@ class ErrorCode(StrEnum):
     # Transport
     PARSE_ERROR = "parse_error"
     METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ACCEPTABLE = "not_acceptable"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     REQUEST_TOO_LARGE = "request_too_large"
     THROTTLED = "throttled"
     QUERY_TOO_COMPLEX = "query_too_complex"
     SERVICE_UNAVAILABLE = "service_unavailable"
     SERVER_ERROR = "server_error"
+    # GraphQL persisted queries: Apollo's codes, spelt as Apollo clients expect them
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+    PERSISTED_QUERY_NOT_IN_LIST = "PERSISTED_QUERY_NOT_IN_LIST"
 
 
 class NotFound(ObjectDoesNotExist):

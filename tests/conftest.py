@@ -75,3 +75,9 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def read_cache_off(settings):
+    """Catalog reads go to the view every time: no stored answers, no ETags, no version read."""
+    settings.READ_CACHE = False

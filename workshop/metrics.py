@@ -17,6 +17,7 @@ from catalog.optimization import query_optimization
 
 METERED_PREFIXES = ("/api/", "/graphql/")
 OPTIMIZATION_HEADER = "X-Query-Optimization"
+GRAPHQL_MEDIA_TYPES = ("application/json", "application/graphql-response+json")
 _TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
@@ -65,7 +66,8 @@ class RequestMetricsMiddleware:
 
     @staticmethod
     def _add_graphql_extensions(response, queries: int, db_ms: float, server_ms: float) -> None:
-        if not response.get("Content-Type", "").startswith("application/json"):
+        media_type = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if media_type not in GRAPHQL_MEDIA_TYPES:
             return
         try:
             body = json.loads(response.content)

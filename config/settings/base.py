@@ -51,6 +51,8 @@ MIDDLEWARE = [
     # Outside the session middleware so that a failed session save is a 503 too.
     "config.middleware.DatabaseUnavailableMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Catalog reads: the catalog version, ETags and 304s, the shared answer cache (both styles).
+    "config.read_cache.ReadCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

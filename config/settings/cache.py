@@ -74,3 +74,12 @@ THROTTLE_RATES = {
     "login": _rate("THROTTLE_LOGIN_RATE", "30/minute" if _generous else "5/minute"),
     "login_address": _rate("THROTTLE_LOGIN_ADDRESS_RATE", "300/minute" if _generous else "20/minute"),
 }
+
+# Catalog reads (catalog/read_cache.py): anonymous answers kept in the shared cache under the
+# catalog version (a write makes them unreachable at once; this only bounds how long unused
+# ones stay), answers larger than READ_CACHE_MAX_BYTES not kept, and the max-age anonymous
+# answers carry for HTTP caches before they must revalidate with their ETag.
+READ_CACHE = env.bool("READ_CACHE", default=True)
+READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=600)
+READ_CACHE_MAX_BYTES = env.int("READ_CACHE_MAX_BYTES", default=512 * 1024)
+READ_CACHE_MAX_AGE = env.int("READ_CACHE_MAX_AGE", default=5)

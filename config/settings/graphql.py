@@ -23,7 +23,7 @@ GRAPHQL_MAX_ROOT_FIELDS = env.int("GRAPHQL_MAX_ROOT_FIELDS", default=10)
 GRAPHQL_MAX_DOCUMENT_BYTES = env.int("GRAPHQL_MAX_DOCUMENT_BYTES", default=10 * 1024)
 # Cheap refusals, before graphql-core's own rules run: the parser stops at this many tokens;
 # field selections (repeated ones and fragments where spread included) and directives are counted.
-GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=2000)
+GRAPHQL_MAX_TOKENS = env.int("GRAPHQL_MAX_TOKENS", default=1000)
 GRAPHQL_MAX_FIELDS = env.int("GRAPHQL_MAX_FIELDS", default=250)
 GRAPHQL_MAX_DIRECTIVES = env.int("GRAPHQL_MAX_DIRECTIVES", default=20)
 # A list in `variables` longer than this (or, for a list of enum values such as orderBy, than
@@ -44,3 +44,9 @@ GRAPHQL_FIELD_SUGGESTIONS = env.bool("GRAPHQL_FIELD_SUGGESTIONS", default=True)
 GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", default=128)
 # Seconds a client is asked to wait when the database is unreachable.
 GRAPHQL_RETRY_AFTER_SECONDS = env.int("GRAPHQL_RETRY_AFTER_SECONDS", default=5)
+
+# Persisted queries (api_graphql/persisted.py): documents registered by hash live this long
+# in the shared cache; with GRAPHQL_PERSISTED_ONLY only the manifest's documents run.
+GRAPHQL_PERSISTED_SECONDS = env.int("GRAPHQL_PERSISTED_SECONDS", default=7 * 24 * 3600)
+GRAPHQL_PERSISTED_ONLY = env.bool("GRAPHQL_PERSISTED_ONLY", default=False)
+GRAPHQL_PERSISTED_MANIFEST = env.str("GRAPHQL_PERSISTED_MANIFEST", default="api_graphql/persisted-queries.json")

@@ -41,6 +41,10 @@ def payload_codes(payload: dict[str, Any]) -> list[tuple[str | None, str]]:
     return sorted(((e["field"], e["code"]) for e in payload["errors"]), key=lambda pair: (pair[0] or "", pair[1]))
 
 
+# What the GraphQL-over-HTTP draft recommends that a client sends.
+RECOMMENDED_ACCEPT = "application/graphql-response+json; charset=utf-8, application/json; charset=utf-8"
+
+
 def token_for(user) -> str:
     token, _ = Token.objects.get_or_create(user=user)
     return token.key
@@ -70,7 +74,7 @@ class GraphQLClient:
             body["variables"] = variables
         if operation_name is not None:
             body["operationName"] = operation_name
-        extra = dict(headers or {})
+        extra = {"Accept": RECOMMENDED_ACCEPT, **(headers or {})}
         if user is not None:
             extra["Authorization"] = f"Token {self.token(user)}"
         response = self.client.post("/graphql/", json.dumps(body), content_type="application/json", headers=extra)

@@ -26,7 +26,7 @@ def test_a_bad_token_is_a_401_with_a_json_error(alice, header):
     response = post(Client(), Authorization=header)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     body = response.json()
     assert body["errors"][0]["extensions"] == {"code": "not_authenticated"}
     assert "data" not in body

@@ -79,7 +79,7 @@ def test_unexpected_errors_in_mutations_are_masked_too(gql, monkeypatch, staff):
 def assert_unavailable(response):
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     body = response.json()
     assert body == {
         "errors": [

@@ -9,7 +9,8 @@ from catalog.models import Cart, CartItem
 from catalog.services import cart_item_add, checkout
 from tests.factories import AuthorFactory, BookFactory
 
-pytestmark = pytest.mark.django_db
+# The view's own queries; what the read cache adds and saves is counted in tests/caching/.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("read_cache_off")]
 
 TOKEN = 1
 

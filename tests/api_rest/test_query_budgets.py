@@ -11,7 +11,8 @@ from catalog.models import CartItem
 from catalog.services import cart_item_add, checkout
 from tests.factories import AuthorFactory, BookFactory, CartFactory
 
-pytestmark = pytest.mark.django_db
+# The view's own queries; what the read cache adds and saves is counted in tests/caching/.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("read_cache_off")]
 
 
 @pytest.fixture

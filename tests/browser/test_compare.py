@@ -24,6 +24,8 @@ def test_compare_page_runs_a_scenario_and_shows_figures(page, demo):
     assert trips.locator("td.graphql").inner_text() == "1"
     assert article.locator(".bar.rest").count() == 8
     assert article.locator(".exchanges.rest details").count() == 3
+    assert article.locator(".exchanges.graphql .media-type").all_inner_texts() == ["application/graphql-response+json"]
+    assert set(article.locator(".exchanges.rest .media-type").all_inner_texts()) == {"application/json"}
     assert page.blocked_requests == []
     assert page.js_errors == []
 

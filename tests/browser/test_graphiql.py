@@ -101,3 +101,29 @@ def test_graphiql_header_editor_sends_the_token(page, live_server):
     assert result_json(page)["data"] == {"me": {"username": "bob"}}
     assert page.blocked_requests == []
     assert page.js_errors == []
+
+
+def test_graphiql_asks_for_graphql_response_json(page, shelf):
+    page.goto("/graphql/?" + urllib.parse.urlencode({"query": "{ books(first: 1) { totalCount } }"}))
+    page.wait_for_selector(RUN, timeout=15_000)
+    with page.expect_response(lambda r: "totalCount" in (r.request.post_data or "")) as exchange:
+        page.click(RUN)
+    response = exchange.value
+    assert response.request.headers["accept"].startswith("application/graphql-response+json")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/graphql-response+json; charset=utf-8"
+    assert result_json(page)["data"] == {"books": {"totalCount": 2}}
+
+
+def test_graphiql_shows_the_errors_of_a_document_refused_with_400(page, db):
+    # More aliases than the limit: GraphiQL's own checks pass, the server refuses it before running it.
+    query = "{ " + " ".join(f"a{i}: me {{ username }}" for i in range(16)) + " }"
+    page.goto("/graphql/?" + urllib.parse.urlencode({"query": query}))
+    page.wait_for_selector(RUN, timeout=15_000)
+    with page.expect_response(lambda r: "a15" in (r.request.post_data or "")) as exchange:
+        page.click(RUN)
+    assert exchange.value.status == 400
+    answer = result_json(page)
+    assert "data" not in answer
+    assert answer["errors"][0]["extensions"]["code"] == "query_too_complex"
+    assert page.js_errors == []

@@ -9,6 +9,9 @@ from tests.api_graphql.conftest import token_for
 
 pytestmark = pytest.mark.django_db
 
+# Under it a refused document is a 400 (under application/json, the spec's 200).
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
 BOOKS = "{ books(first: 5) { edges { node { title } } } }"
 
 
@@ -24,6 +27,7 @@ def rest(client: Client, path: str = "/api/books/", **headers):
 
 def graphql(client: Client, query: str = BOOKS, variables=None, **headers):
     body = json.dumps({"query": query, "variables": variables or {}})
+    headers.setdefault("HTTP_ACCEPT", GRAPHQL_RESPONSE)
     return client.post("/graphql/", body, content_type="application/json", **headers)
 
 

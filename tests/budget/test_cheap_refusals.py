@@ -8,21 +8,27 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
+# Under it a refused document is a 400 (under application/json, the spec's 200).
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
 LIMIT_SECONDS = 0.05
 
 
 def refuse(body: dict, attempt: int) -> tuple[float, dict]:
     client = Client()
     payload = dict(body, query=body["query"] + f"\n# attempt {attempt}")  # a new text each time: no cached validation
-    started = time.perf_counter()
-    response = client.post("/graphql/", json.dumps(payload), content_type="application/json")
-    elapsed = time.perf_counter() - started
+    # CPU time of this thread: the work of refusing, whatever else the machine is doing.
+    started = time.thread_time()
+    response = client.post(
+        "/graphql/", json.dumps(payload), content_type="application/json", HTTP_ACCEPT=GRAPHQL_RESPONSE
+    )
+    elapsed = time.thread_time() - started
     assert response.status_code == 400, response.content[:300]
     return elapsed, response.json()
 
 
 def fastest_refusal(body: dict) -> tuple[float, dict]:
-    """The best of three runs: the machine may be busy, the bound is for the work itself."""
+    """The best of three runs."""
     runs = [refuse(body, attempt) for attempt in range(3)]
     return min(runs, key=lambda run: run[0])
 
@@ -38,7 +44,7 @@ def fragment_bomb() -> str:
 
 HOSTILE = {
     "duplicated fields": ("{" + "me{id} " * 1100 + "}", "tokens"),
-    "duplicated fields under the token cap": ("{ me { " + "id " * 1500 + "} }", "fields"),
+    "duplicated fields under the token cap": ("{ me { " + "id " * 900 + "} }", "fields"),
     "directives": ("{ me { id" + " @include(if: true)" * 100 + " } }", "directives"),
     "fragment bomb": (fragment_bomb(), "fields"),
     "deep nesting": ("{ " + "me { " * 400 + "id" + " }" * 400 + " }", "deep"),

@@ -94,6 +94,7 @@ def test_api_paths_answer_json_503_whatever_they_accept(client, url):
 
 
 @pytest.mark.urls(__name__)
+@pytest.mark.usefixtures("read_cache_off")  # the stand-in view is the subject here, not the read cache
 def test_graphql_post_answers_json_503(client):
     response = client.post("/graphql/", {"query": "{ books { edges { node { title } } } }"}, "application/json")
     assert_json_503(response)

@@ -18,6 +18,8 @@ AUTHOR_FIELDS = "databaseId name bio bookCount"
 CART_FIELDS = (
     "databaseId itemCount total items { databaseId quantity unitPrice lineTotal book { databaseId title isbn price } }"
 )
+# What the GraphQL-over-HTTP draft recommends that a client sends.
+GRAPHQL_ACCEPT = "application/graphql-response+json; charset=utf-8, application/json; charset=utf-8"
 ORDER_FIELDS = "databaseId total itemCount lines { bookId title isbn quantity unitPrice lineTotal }"
 
 
@@ -153,9 +155,16 @@ class GraphqlApi:
 
     def _execute(self, user, query: str, variables: dict | None = None) -> dict:
         response = _client(user).post(
-            "/graphql/", json.dumps({"query": query, "variables": variables or {}}), content_type="application/json"
+            "/graphql/",
+            json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json",
+            headers={"Accept": GRAPHQL_ACCEPT},
         )
-        return response.json()
+        assert response["Content-Type"] == "application/graphql-response+json; charset=utf-8"
+        payload = response.json()
+        # GraphQL over HTTP: 200 once the operation ran, 400 when it was refused before running.
+        assert response.status_code == (200 if "data" in payload else 400), (response.status_code, payload)
+        return payload
 
     def _query(self, user, query: str, variables: dict, path: str, shape=None) -> Outcome:
         payload = self._execute(user, query, variables)

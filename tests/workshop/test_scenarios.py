@@ -50,6 +50,13 @@ def test_the_error_scenario_gives_the_same_code_both_ways(demo):
     assert run.runs["graphql"].exchanges[0].status == 200
 
 
+def test_each_style_answers_in_its_own_media_type(demo):
+    with InProcessTransport() as transport:
+        run = Runner(transport).run(load_scenarios()["search-second-page"])
+    assert {e.media_type for e in run.runs["rest"].exchanges} == {"application/json"}
+    assert {e.media_type for e in run.runs["graphql"].exchanges} == {"application/graphql-response+json"}
+
+
 def test_graphql_bytes_do_not_count_the_metrics_themselves(demo):
     with InProcessTransport() as transport:
         run = Runner(transport).run(load_scenarios()["books-first-page"])

@@ -9,7 +9,10 @@
  * - Fetcher: POSTs JSON to this page's own path (window.location.pathname),
  *   same-origin credentials, X-CSRFToken from the csrftoken cookie (or the
  *   {% csrf_token %} hidden input), plus the headers typed in GraphiQL's
- *   header editor (e.g. {"Authorization": "Token <key>"}).
+ *   header editor (e.g. {"Authorization": "Token <key>"}). It asks for
+ *   application/graphql-response+json (GraphQL over HTTP), whose 4xx answers
+ *   (a document that does not parse or validate) still carry the errors, and
+ *   shows any JSON body whatever its status.
  * - URL sync: ?query=...&variables=...&operationName=... pre-fill the editors
  *   and are kept up to date while editing (graphene-django's legacy
  *   #query=... fragment form is read too).
@@ -58,6 +61,9 @@
     "",
   ].join("\n");
   var DEFAULT_HEADERS = "{}";
+  // What the GraphQL-over-HTTP draft recommends that a client sends.
+  var ACCEPT =
+    "application/graphql-response+json; charset=utf-8, application/json; charset=utf-8";
   var GRAPHQL_PARAMS = ["query", "variables", "operationName"];
   var GRAPHIQL_HEADERS_KEY = "graphiql:headers"; // GraphiQL's own key
   var LAST_HEADERS_KEY = "hybrid-graphiql:headers"; // ours, see below
@@ -137,7 +143,7 @@
 
   function fetcher(graphQLParams, opts) {
     var headers = {
-      Accept: "application/json",
+      Accept: ACCEPT,
       "Content-Type": "application/json",
     };
     var csrf = getCsrfToken();

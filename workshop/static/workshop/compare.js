@@ -62,6 +62,7 @@
     return list.map(function (exchange) {
       var head = el("span", { class: "exchange-head" }, [
         el("code", { text: exchange.method + " " + exchange.path + " → " + exchange.status }),
+        el("span", { class: "media-type", text: exchange.media_type || "" }),
         el("span", { class: "cost", text: format(exchange.sql_queries) + " SQL · " + format(exchange.response_bytes) + " B · " + format(exchange.server_ms) + " ms" }),
       ]);
       var link = style === "rest" ? exchange.browsable : exchange.graphiql;

@@ -1,0 +1,172 @@
+"""Conditional requests and the shared read cache, for both API styles (catalog/read_cache.py).
+
+Placed after the CORS and client-address middleware and before sessions and views. For a
+catalog read (each adapter says which requests are, api_rest/caching.py and
+api_graphql/caching.py), it reads the catalog version first, then:
+
+- anonymous: charges the client's budget (the view will not charge again), answers a
+  matching ``If-None-Match`` with 304, else a stored answer, else runs the view and
+  stores its 200. ``Cache-Control: public, max-age=READ_CACHE_MAX_AGE, must-revalidate``.
+- signed in: the view runs (it authenticates); a 200 gets the ETag, and a matching
+  ``If-None-Match`` turns it into a 304. ``Cache-Control: private, no-cache``.
+
+Every other answer under /api/ and /graphql/ that sets no Cache-Control of its own
+(carts, orders, ``me``, mutations, errors) is ``private, no-store``.
+"""
+
+import json
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.utils.cache import patch_vary_headers
+from rest_framework import exceptions
+
+from api_graphql.caching import catalog_read as graphql_read
+from api_rest.caching import catalog_read as rest_read
+from catalog import budget
+from catalog.clients import client_address
+from catalog.errors import ErrorCode
+from catalog.read_cache import (
+    CatalogRead,
+    StoredAnswer,
+    etag,
+    etag_matches,
+    is_anonymous,
+    store,
+    stored,
+)
+from catalog.versioning import catalog_version
+
+API_PREFIXES = ("/api/", "/graphql/")
+VARY = ("Accept", "Authorization", "Cookie")
+
+
+def _catalog_read(request: HttpRequest) -> CatalogRead | None:
+    if not settings.READ_CACHE:
+        return None
+    if request.path_info.startswith("/api/"):
+        return rest_read(request)
+    if request.path_info == "/graphql/":
+        return graphql_read(request)
+    return None
+
+
+def _refused(read: CatalogRead, charge: budget.Charge) -> JsonResponse:
+    """The 429 each adapter would give, worded the same way."""
+    if read.style == "rest":
+        message = str(exceptions.Throttled(wait=charge.retry_after).detail)
+        body: dict = {"errors": [{"field": None, "code": ErrorCode.THROTTLED, "message": message}]}
+    else:
+        message = (
+            f"This query costs {charge.cost} request(s) of your budget of {charge.limit}, which is spent; "
+            "try again later."
+        )
+        body = {
+            "errors": [{"message": message, "extensions": {"code": ErrorCode.THROTTLED}}],
+            "extensions": _cost_extensions(read, charge),
+        }
+    response = JsonResponse(body, status=429)
+    response["Retry-After"] = str(charge.retry_after)
+    return response
+
+
+def _cost_extensions(read: CatalogRead, charge: budget.Charge) -> dict:
+    cost = read.details["cost"]
+    return {
+        "cost": {
+            "requested": cost.requested,
+            "maximum": settings.GRAPHQL_MAX_COST,
+            "charged": charge.cost,
+            "limit": charge.limit,
+            "remaining": charge.remaining,
+        }
+    }
+
+
+def _wants_fresh(request: HttpRequest) -> bool:
+    directives = request.headers.get("Cache-Control", "").lower()
+    return "no-cache" in directives or "no-store" in directives or "no-cache" in request.headers.get("Pragma", "")
+
+
+def _with_extensions(body: bytes, extensions: dict) -> bytes:
+    """A stored GraphQL answer (no extensions) with this request's cost report added."""
+    if not body.endswith(b"}"):
+        return body
+    return body[:-1] + b',"extensions":' + json.dumps(extensions, separators=(",", ":")).encode() + b"}"
+
+
+def _without_extensions(body: bytes) -> bytes:
+    payload = json.loads(body)
+    payload.pop("extensions", None)
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+class ReadCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        read = _catalog_read(request)
+        if read is None:
+            return self._private(request, self.get_response(request))
+        try:
+            version = catalog_version()
+        except (OperationalError, InterfaceError):
+            # The view meets the same outage and answers it (503, Retry-After).
+            return self._private(request, self.get_response(request))
+        tag = etag(version, read)
+        if not is_anonymous(request):
+            response = self.get_response(request)
+            if response.status_code != 200:
+                return self._private(request, response)
+            if request.method in ("GET", "HEAD") and etag_matches(request, tag):
+                response = HttpResponseNotModified()
+            return self._headers(response, tag, "private, no-cache")
+
+        scope, identity = budget.request_identity(None, client_address(request))
+        charge = budget.charge(scope, identity, read.cost)
+        if not charge.allowed:
+            return self._private(request, _refused(read, charge))
+        request.budget_charge = charge  # the view does not charge again
+        public = f"public, max-age={settings.READ_CACHE_MAX_AGE}, must-revalidate"
+        revalidates = request.method in ("GET", "HEAD")
+        if revalidates and etag_matches(request, tag):
+            return self._headers(HttpResponseNotModified(), tag, public, "revalidated")
+
+        # A client asking for a fresh answer (Cache-Control: no-cache) gets one, which is stored.
+        answer = None if _wants_fresh(request) else stored(version, read)
+        if answer is not None:
+            body = answer.body
+            if read.style == "graphql":
+                body = _with_extensions(body, _cost_extensions(read, charge))
+            response = HttpResponse(b"" if request.method == "HEAD" else body, content_type=answer.content_type)
+            if request.method == "HEAD":
+                response["Content-Length"] = str(len(body))
+            return self._headers(response, tag if revalidates else None, public, "hit")
+
+        response = self.get_response(request)
+        if response.status_code != 200 or response.streaming or request.method == "HEAD":
+            return self._private(request, response)
+        body = response.content
+        if read.style == "graphql":
+            body = _without_extensions(body)
+        store(version, read, StoredAnswer(response["Content-Type"], body))
+        return self._headers(response, tag if revalidates else None, public, "miss")
+
+    @staticmethod
+    def _headers(response: HttpResponse, tag: str | None, cache_control: str, state: str | None = None):
+        if tag is not None:
+            response["ETag"] = tag
+        response["Cache-Control"] = cache_control
+        patch_vary_headers(response, VARY)
+        if state is not None:
+            response["X-Cache"] = state
+        return response
+
+    @staticmethod
+    def _private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if request.path_info.startswith(API_PREFIXES) and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
