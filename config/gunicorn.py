@@ -39,6 +39,9 @@ def _int(name: str, default: int) -> int:
 _cpus = len(os.sched_getaffinity(0))
 
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
+# SO_REUSEPORT: several gunicorn masters on one host may bind the same port and the kernel
+# spreads new connections over them (replicas sharing a host network). Off unless asked.
+reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "").strip().lower() in {"1", "true", "yes", "on"}
 
 # gthread (the draining variant above) rather than sync: compose publishes gunicorn straight
 # to browsers, with no buffering proxy in front. A sync worker reads a request in its only

@@ -19,6 +19,7 @@ GUNICORN_ENV = (
     "GUNICORN_GRACEFUL_TIMEOUT",
     "GUNICORN_CONTROL_SOCKET",
     "FORWARDED_ALLOW_IPS",
+    "GUNICORN_REUSE_PORT",
 )
 
 
@@ -49,6 +50,7 @@ def test_gunicorn_defaults():
     assert config["accesslog"] == "-"
     assert config["forwarded_allow_ips"] == ""
     assert config["control_socket_disable"] is True
+    assert config["reuse_port"] is False
 
 
 def test_gunicorn_reads_the_environment():
@@ -64,6 +66,11 @@ def test_gunicorn_reads_the_environment():
     assert config["forwarded_allow_ips"] == "10.0.0.2"
 
 
+@pytest.mark.parametrize(("value", "expected"), [("1", True), ("true", True), ("0", False), ("", False)])
+def test_gunicorn_reuse_port_comes_from_the_environment(value, expected):
+    assert gunicorn_config(GUNICORN_REUSE_PORT=value)["reuse_port"] is expected
+
+
 def test_gunicorn_treats_empty_variables_as_unset():
     config = gunicorn_config(GUNICORN_BIND="", WEB_CONCURRENCY="", GUNICORN_THREADS="")
     assert config["bind"] == "0.0.0.0:8000"
@@ -75,19 +82,54 @@ def test_compose_stop_grace_period_outlasts_gunicorns_graceful_timeout(compose):
     assert seconds(compose["services"]["web"]["stop_grace_period"]) > graceful
 
 
-def test_compose_publishes_only_the_web_port_on_loopback(compose):
+def test_compose_publishes_only_the_proxy_port_on_loopback(compose):
     services = compose["services"]
-    assert "ports" not in services["db"]
-    assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
+    assert [name for name, service in services.items() if "ports" in service] == ["proxy"]
+    assert services["proxy"]["ports"] == ["127.0.0.1:${PROXY_PORT:-8000}:${PROXY_PORT:-8000}"]
+    assert services["proxy"]["environment"]["PROXY_LISTEN"] == "${PROXY_PORT:-8000}"
 
 
-def test_compose_web_is_locked_down_and_waits_for_a_healthy_db(compose):
+def test_compose_proxy_runs_the_repositorys_nginx_config_in_front_of_web(compose):
+    proxy = compose["services"]["proxy"]
+    assert proxy["image"] == "nginx:stable"
+    assert "./docker/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" in proxy["volumes"]
+    assert "./docker/nginx/templates:/etc/nginx/templates:ro" in proxy["volumes"]
+    assert proxy["environment"]["WEB_UPSTREAM"] == "web:${WEB_PORT:-8000}"
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    assert proxy["cap_drop"] == ["ALL"]
+
+
+def test_compose_every_port_is_configurable(compose):
+    services = compose["services"]
+    web = services["web"]["environment"]
+    assert web["GUNICORN_BIND"] == "0.0.0.0:${WEB_PORT:-8000}" and web["PORT"] == "${WEB_PORT:-8000}"
+    assert "@db:${DB_PORT:-5432}/" in web["DATABASE_URL"]
+    assert services["db"]["environment"]["PGPORT"] == "${DB_PORT:-5432}"
+    assert web["REDIS_URL"] == "redis://redis:${REDIS_PORT:-6379}/0"
+    assert services["redis"]["command"][:3] == ["redis-server", "--port", "${REDIS_PORT:-6379}"]
+    assert "${REDIS_PORT:-6379}" in services["redis"]["healthcheck"]["test"]
+
+
+def test_compose_web_replicas_share_state_and_trust_only_the_proxy(compose):
+    web = compose["services"]["web"]["environment"]
+    assert web["TRUSTED_PROXIES"].startswith("${TRUSTED_PROXIES:-")
+    assert web["GUNICORN_REUSE_PORT"] == "${GUNICORN_REUSE_PORT:-1}"
+    # Replicas never migrate: the one-shot migrate service does, before any of them starts.
+    assert web["RUN_MIGRATIONS"] == "0"
+    assert compose["services"]["migrate"]["environment"]["RUN_MIGRATIONS"] == "1"
+    assert "container_name" not in compose["services"]["web"]
+
+
+def test_compose_web_is_locked_down_and_waits_for_its_dependencies(compose):
     web = compose["services"]["web"]
     assert web["read_only"] is True and "/tmp" in web["tmpfs"]
     assert web["cap_drop"] == ["ALL"]
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert web["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert web["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert web["restart"] == "unless-stopped"
-    assert "healthcheck" in web and "healthcheck" in compose["services"]["db"]
+    for name in ("web", "db", "redis"):
+        assert "healthcheck" in compose["services"][name], name
 
 
 def test_compose_keeps_the_database_on_a_named_volume(compose):
