@@ -8,7 +8,7 @@ everywhere else (runserver, kept-alive connections, the test client) with the sa
 import time
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
@@ -37,7 +37,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         pending = _check_database(connections[DEFAULT_DB_ALIAS])
         if pending:
             checks["migrations"] = f"{pending} pending"
-    except DatabaseError:
+    except Error:
         checks["database"] = "unavailable"
         checks["migrations"] = "unknown"
     ready = all(value == "ok" for value in checks.values())
@@ -50,7 +50,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def _check_database(connection: BaseDatabaseWrapper) -> int:
-    """The number of pending migrations; DatabaseError when the database does not answer in time.
+    """The number of pending migrations; a database Error when the database does not answer in time.
 
     Each query waits at most READYZ_DB_TIMEOUT_MS and none past connect timeout + 0.5 s from the
     start (2.5 s by default). A kept connection is tried first: if it is silent, the server is,
@@ -68,7 +68,8 @@ def _check_database(connection: BaseDatabaseWrapper) -> int:
             try:
                 _select_one(connection)
                 answered = True
-            except DatabaseError as exc:
+            except Error as exc:
+                # A connection closed earlier (InterfaceError) is broken too: connect again.
                 if exceeded(exc) or connection.in_atomic_block or until - time.monotonic() < connect_timeout:
                     raise
                 connection.close()
