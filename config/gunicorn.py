@@ -58,9 +58,10 @@ class DrainingThreadWorker(ThreadWorker):
     new connections are refused at once (safe to retry) while the requests taken finish.
 
     A new connection goes to the thread pool once its first bytes are there (until then it
-    waits in the main loop's selector, not in a thread). If those bytes are a whole
-    `GET /healthz` request, the main loop answers it itself: a liveness probe says the process
-    is alive even when every thread is stuck (on a database that stopped answering, say).
+    waits in the main loop's selector, not in a thread). If those bytes, or the next request on
+    a kept-alive connection, are a whole `GET /healthz` request, the main loop answers it
+    itself: a liveness probe says the process is alive even when every thread is stuck (on a
+    database that stopped answering, say).
     """
 
     def __init__(self, *args, **kwargs) -> None:
@@ -87,6 +88,16 @@ class DrainingThreadWorker(ThreadWorker):
         self.awaiting_conns.remove(conn)
         if not self._route(conn):
             # Readable but nothing to read after all: wait in a thread, as gthread does.
+            self.enqueue_req(conn)
+
+    def on_client_socket_readable(self, conn: TConn, client) -> None:
+        if self.cfg.is_ssl:
+            # The socket is wrapped by now: there is no peeking at the request under TLS.
+            super().on_client_socket_readable(conn, client)
+            return
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        if not self._route(conn):
             self.enqueue_req(conn)
 
     def _route(self, conn: TConn) -> bool:
@@ -160,7 +171,8 @@ workers = _int("WEB_CONCURRENCY", _cpus + 1)
 threads = _int("GUNICORN_THREADS", 1 if worker_class == "sync" else 4)
 
 # A request is cut off after `timeout` seconds. Database waits end well before it: a new
-# connection gives up after DB_CONNECT_TIMEOUT (3 s), a statement after DB_STATEMENT_TIMEOUT_MS (15 s).
+# connection gives up after DB_CONNECT_TIMEOUT (2 s), any round trip of a request after
+# DB_WAIT_TIMEOUT_MS (3 s), so a database that stops answering gives 503s (docs/deadlines.md).
 timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM (docker stop), workers get this long to finish requests in flight; compose's
 # stop_grace_period must stay above it.

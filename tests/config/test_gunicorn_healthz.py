@@ -119,6 +119,33 @@ def test_healthz_answers_at_once_while_every_thread_is_stuck(gunicorn):
             sleeper.join(timeout=20)
 
 
+def test_healthz_on_a_kept_alive_connection_is_answered_while_every_thread_is_stuck(gunicorn):
+    with socket.create_connection(("127.0.0.1", gunicorn), timeout=10) as sock:
+        sock.sendall(b"GET /first HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200") and first.endswith(b"app GET /first? ")
+        sleepers = [
+            threading.Thread(
+                target=lambda: urllib.request.urlopen(f"http://127.0.0.1:{gunicorn}/sleep", timeout=20).read()
+            )
+            for _ in range(THREADS)
+        ]
+        for sleeper in sleepers:
+            sleeper.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        sock.sendall(PROBE)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+        took = time.monotonic() - started
+        for sleeper in sleepers:
+            sleeper.join(timeout=20)
+    status, headers, body = split(b"".join(chunks))
+    assert status == "HTTP/1.1 200 OK" and body == b'{"status": "ok"}' and headers["connection"] == "close"
+    assert took < 0.5, took
+
+
 @pytest.mark.parametrize(
     ("request_bytes", "expected"),
     [
