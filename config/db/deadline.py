@@ -112,31 +112,39 @@ class Watchdog:
         while True:
             self._wake.wait(timeout)
             self._wake.clear()
-            due: list[tuple[Guard, int]] = []
-            with self._lock:
-                now = time.monotonic()
-                for guard in [guard for guard in self._guards if guard.deadline <= now]:
-                    self._guards.discard(guard)
-                    guard.fired = True
-                    self.fired += 1
-                    try:
-                        due.append((guard, os.dup(guard.target.fileno())))
-                    except Exception:
-                        # Closed already: there is no socket left to wait on.
-                        logger.debug("Deadline passed on a closed database connection", exc_info=True)
-                if self._guards:
-                    self._wake_at = min(guard.deadline for guard in self._guards)
-                elif self._armed != seen:
-                    self._wake_at = now + self.LINGER
-                else:
-                    self._wake_at = math.inf
-                seen = self._armed
-                timeout = None if self._wake_at == math.inf else max(self._wake_at - now, 0.0)
-            for guard, fd in due:
-                _shut_down(fd)
-                logger.warning(
-                    "A database call got no answer within %d ms; its connection was shut down.", guard.budget_ms
-                )
+            try:
+                timeout, seen = self._pass(seen)
+            except Exception:
+                # The thread must outlive any surprise: without it no deadline holds.
+                logger.exception("Database deadline watchdog pass failed")
+                timeout = self.LINGER
+
+    def _pass(self, seen: int) -> tuple[float | None, int]:
+        """Shut down what is due; return how long to sleep and the arm count seen."""
+        due: list[tuple[Guard, int]] = []
+        with self._lock:
+            now = time.monotonic()
+            for guard in [guard for guard in self._guards if guard.deadline <= now]:
+                self._guards.discard(guard)
+                guard.fired = True
+                self.fired += 1
+                try:
+                    due.append((guard, os.dup(guard.target.fileno())))
+                except Exception:
+                    # Closed already: there is no socket left to wait on.
+                    logger.debug("Deadline passed on a closed database connection", exc_info=True)
+            if self._guards:
+                self._wake_at = min(guard.deadline for guard in self._guards)
+            elif self._armed != seen:
+                self._wake_at = now + self.LINGER
+            else:
+                self._wake_at = math.inf
+            seen = self._armed
+            timeout = None if self._wake_at == math.inf else max(self._wake_at - now, 0.0)
+        for guard, fd in due:
+            _shut_down(fd)
+            logger.warning("A database call got no answer within %d ms; its connection was shut down.", guard.budget_ms)
+        return timeout, seen
 
 
 def _shut_down(fd: int) -> None:

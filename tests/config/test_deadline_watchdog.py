@@ -4,6 +4,7 @@ import os
 import socket
 import threading
 import time
+from unittest import mock
 
 import pytest
 
@@ -110,6 +111,38 @@ def test_a_closed_target_is_skipped_without_harm():
     mine, peer = socket.socketpair()
     with mine, peer:
         assert blocked_recv(dog, mine, 0.1)[2].fired
+
+
+def test_the_thread_outlives_a_failed_pass(silent_pair, caplog):
+    from config.db import deadline as module
+
+    real = module._shut_down
+    calls = []
+
+    def fail_once(fd):
+        calls.append(fd)
+        if len(calls) == 1:
+            os.close(fd)
+            raise RuntimeError("surprise")
+        real(fd)
+
+    dog = Watchdog()
+    first_mine, first_peer = socket.socketpair()
+    with mock.patch.object(module, "_shut_down", fail_once), first_mine, first_peer:
+        guard = dog.arm(first_mine, 0.05)
+        assert wait_for(lambda: guard.fired and calls)
+        dog.disarm(guard)
+        mine, _ = silent_pair
+        data, waited, second = blocked_recv(dog, mine, 0.1)
+    assert data == b"" and second.fired and waited < 0.5
+    assert "watchdog pass failed" in caplog.text
+
+
+def wait_for(predicate, timeout=2.0):
+    deadline_at = time.monotonic() + timeout
+    while time.monotonic() < deadline_at and not predicate():
+        time.sleep(0.01)
+    return predicate()
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
