@@ -18,7 +18,21 @@ from pathlib import Path
 
 import psycopg2
 
-BIN = Path(os.environ.get("THROWAWAY_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _server_bin() -> Path:
+    """THROWAWAY_POSTGRES_BIN, else Debian's PostgreSQL 15, else the newest Debian version installed."""
+    if os.environ.get("THROWAWAY_POSTGRES_BIN"):
+        return Path(os.environ["THROWAWAY_POSTGRES_BIN"])
+    preferred = Path("/usr/lib/postgresql/15/bin")
+    if preferred.exists():
+        return preferred
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0
+    )
+    return versions[-1] if versions else preferred
+
+
+BIN = _server_bin()
 PORTS = range(55432, 55440)
 SUPERUSER = "postgres"
 
