@@ -122,8 +122,12 @@ def test_healthz_answers_at_once_while_every_thread_is_stuck(gunicorn):
 def test_healthz_on_a_kept_alive_connection_is_answered_while_every_thread_is_stuck(gunicorn):
     with socket.create_connection(("127.0.0.1", gunicorn), timeout=10) as sock:
         sock.sendall(b"GET /first HTTP/1.1\r\nHost: x\r\n\r\n")
-        first = sock.recv(65536)
-        assert first.startswith(b"HTTP/1.1 200") and first.endswith(b"app GET /first? ")
+        first = b""
+        while not first.endswith(b"app GET /first? "):
+            chunk = sock.recv(65536)
+            assert chunk, first
+            first += chunk
+        assert first.startswith(b"HTTP/1.1 200") and b"Connection: keep-alive" in first
         sleepers = [
             threading.Thread(
                 target=lambda: urllib.request.urlopen(f"http://127.0.0.1:{gunicorn}/sleep", timeout=20).read()
