@@ -71,6 +71,9 @@ class Watchdog:
 
     def _reset(self) -> None:
         self._lock = threading.Lock()
+        # arm and disarm are on every query's path: bound methods, and no `with`, cost half as much.
+        self._acquire = self._lock.acquire
+        self._release = self._lock.release
         self._wake = threading.Event()
         self._guards: set[Guard] = set()
         self._wake_at = math.inf
@@ -84,23 +87,32 @@ class Watchdog:
         if until is not None and until < deadline:
             deadline = until
         guard = Guard(target, started, deadline)
-        thread = None
-        with self._lock:
-            self._guards.add(guard)
-            self._armed += 1
-            if deadline >= self._wake_at:
-                return guard
+        # Nothing between acquire and release can raise.
+        self._acquire()
+        self._guards.add(guard)
+        self._armed += 1
+        wake = deadline < self._wake_at
+        if wake:
             self._wake_at = deadline
-            if self._thread is None:
-                thread = self._thread = threading.Thread(target=self._run, name="db-deadline-watchdog", daemon=True)
-        if thread is not None:
-            thread.start()
-        self._wake.set()
+        self._release()
+        if wake:
+            self._wake_up()
         return guard
 
     def disarm(self, guard: Guard) -> None:
-        with self._lock:
-            self._guards.discard(guard)
+        self._acquire()
+        self._guards.discard(guard)
+        self._release()
+
+    def _wake_up(self) -> None:
+        if self._thread is None:
+            with self._lock:
+                thread = None
+                if self._thread is None:
+                    thread = self._thread = threading.Thread(target=self._run, name="db-deadline-watchdog", daemon=True)
+            if thread is not None:
+                thread.start()
+        self._wake.set()
 
     def active(self) -> int:
         with self._lock:
