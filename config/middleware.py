@@ -4,11 +4,14 @@ import logging
 import sys
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from catalog.errors import ErrorCode
+
+from .db.deadline import request_scope, seconds
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +65,10 @@ def _mark_database_failure(sender, request: HttpRequest | None = None, **kwargs)
 
 
 class DatabaseUnavailableMiddleware:
-    """Turn OperationalError/InterfaceError into a 503 with Retry-After.
+    """Bound every database wait of a request, and turn OperationalError/InterfaceError into a 503.
 
+    Inside this middleware each database round trip waits at most DB_WAIT_TIMEOUT_MS
+    (config.db.deadline), so a database that stops answering ends in the 503 below.
     A view's error is caught by ``process_exception``. An error raised by a middleware
     inside this one (saving the session, say) has already become a 500 by the time it
     gets here; the ``got_request_exception`` signal marks such a request and the 500
@@ -75,7 +80,8 @@ class DatabaseUnavailableMiddleware:
         got_request_exception.connect(_mark_database_failure, dispatch_uid="config.middleware.database_failure")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        with request_scope(seconds(settings.DB_WAIT_TIMEOUT_MS)):
+            response = self.get_response(request)
         if response.status_code == 500 and getattr(request, _FLAG, False):
             replacement = database_unavailable_response(request)
             for header, value in response.items():

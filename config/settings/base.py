@@ -83,11 +83,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a client-side deadline on every round trip (docs/deadlines.md).
+    _db["ENGINE"] = "config.db.postgresql"
     _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {}).update(
         {
-            "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=3),
+            # Seconds; libpq waits at least 2 whatever is asked.
+            "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=2),
             "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=15000)}",
         }
     )
@@ -100,6 +103,14 @@ elif _db["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+
+# Client-side deadlines (PostgreSQL; docs/deadlines.md), in milliseconds, 0 = none. Inside a
+# request each round trip waits at most DB_WAIT_TIMEOUT_MS, then its connection is shut down and
+# the request answers 503; management commands have no such deadline. Django's check of a reused
+# connection and /readyz's own queries have shorter ones.
+DB_WAIT_TIMEOUT_MS = env.int("DB_WAIT_TIMEOUT_MS", default=3000)
+DB_HEALTH_CHECK_TIMEOUT_MS = env.int("DB_HEALTH_CHECK_TIMEOUT_MS", default=1000)
+READYZ_DB_TIMEOUT_MS = env.int("READYZ_DB_TIMEOUT_MS", default=1000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

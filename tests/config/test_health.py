@@ -1,7 +1,7 @@
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
 
 def test_healthz_is_ok_without_touching_the_database(client):
@@ -39,3 +39,14 @@ def test_readyz_is_503_with_pending_migrations(client):
 
 def test_health_endpoints_only_answer_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_readyz_is_503_json_when_the_connection_was_closed_under_it(client):
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+        side_effect=InterfaceError("connection already closed"),
+    ):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "unavailable", "migrations": "unknown"}

@@ -46,9 +46,10 @@ def test_postgres_url_gets_persistent_checked_connections_and_timeouts():
     assert result.returncode == 0, result.stderr
     config = json.loads(result.stdout)
     assert config["debug"] is False
-    assert config["engine"] == "django.db.backends.postgresql"
+    # Django's PostgreSQL backend with client-side deadlines (config/db/postgresql).
+    assert config["engine"] == "config.db.postgresql"
     assert config["conn_max_age"] == 60 and config["health"] is True
-    assert config["options"]["connect_timeout"] == 3
+    assert config["options"]["connect_timeout"] == 2
     assert "statement_timeout=15000" in config["options"]["options"]
     assert config["hosts"] == ["shop.example"]
 
