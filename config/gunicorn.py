@@ -161,8 +161,10 @@ bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
 # spreads new connections over them (replicas sharing a host network). Off unless asked.
 reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "").strip().lower() in {"1", "true", "yes", "on"}
 
-# gthread (the draining variant above) rather than sync: compose publishes gunicorn straight
-# to browsers, with no buffering proxy in front. A sync worker reads a request in its only
+# gthread (the draining variant above) rather than sync. Compose and Kubernetes put nginx in
+# front, which buffers slow clients, but the image also runs on its own (`docker run -p`, a
+# platform's router that does not buffer), and the /healthz shortcut above lives in gthread's
+# main loop. A sync worker reads a request in its only
 # thread, so a silent or slow socket (a browser's preconnect, a laptop on workshop wifi) holds
 # a whole worker until `timeout`. gthread parks silent sockets in a selector and gives a socket
 # a thread once it has sent data; it also measured 4-8% more throughput. Its weak spot, idle

@@ -85,15 +85,22 @@ _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a client-side deadline on every round trip (docs/deadlines.md).
     _db["ENGINE"] = "config.db.postgresql"
-    _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # DB_POOLER=pgbouncer: PgBouncer in transaction mode in between (docs/operations.md). A server
+    # connection then serves other clients between transactions, so nothing may outlive one: no
+    # connection kept by the app, no server-side cursor, and no session option at connect time
+    # (PgBouncer refuses the `options` startup parameter; set statement_timeout on the role).
+    DB_POOLER = env.str("DB_POOLER", default="").strip().lower()
+    if DB_POOLER not in ("", "pgbouncer"):
+        raise ImproperlyConfigured(f"DB_POOLER must be empty or 'pgbouncer', not {DB_POOLER!r}.")
+    _pooled = DB_POOLER == "pgbouncer"
+    _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if _pooled else 60)
     _db["CONN_HEALTH_CHECKS"] = True
-    _db.setdefault("OPTIONS", {}).update(
-        {
-            # Seconds; libpq waits at least 2 whatever is asked.
-            "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=2),
-            "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=15000)}",
-        }
-    )
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=_pooled)
+    # Seconds; libpq waits at least 2 whatever is asked.
+    _db.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=2)
+    _statement_timeout = env.int("DB_STATEMENT_TIMEOUT_MS", default=15000)
+    if not _pooled:
+        _db["OPTIONS"]["options"] = f"-c statement_timeout={_statement_timeout}"
 elif _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {}).update(
         {

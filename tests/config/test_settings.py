@@ -11,7 +11,8 @@ PRINT = (
     "db = s.DATABASES['default']; "
     "print(json.dumps({'debug': s.DEBUG, 'engine': db['ENGINE'], 'name': str(db['NAME']), "
     "'conn_max_age': db.get('CONN_MAX_AGE'), 'health': db.get('CONN_HEALTH_CHECKS'), "
-    "'options': db.get('OPTIONS', {}), 'hosts': s.ALLOWED_HOSTS}))"
+    "'options': db.get('OPTIONS', {}), 'cursors_off': db.get('DISABLE_SERVER_SIDE_CURSORS'), "
+    "'hosts': s.ALLOWED_HOSTS}))"
 )
 
 
