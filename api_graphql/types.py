@@ -46,7 +46,7 @@ class PageArguments:
 
 TOTAL_COUNT_DESCRIPTION = (
     "Objects in the whole list (counted when asked), exact when `totalCountIsExact` is true. A list is "
-    "counted exactly up to the server's `COUNT_EXACT_UP_TO` rows (1,000 unless its operator changes it); "
+    "counted exactly up to the server's `COUNT_EXACT_UP_TO` rows (100 unless its operator changes it); "
     "a longer filtered list reports that number, as a lower bound: it has more. An unfiltered list is "
     "exact up to 100,000 rows, and above that this is the database's estimate (typically within a few "
     "percent). The same rule as REST's `count`."

@@ -7,7 +7,7 @@ from catalog.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_size_clamp
 
 COUNT_DESCRIPTION = (
     "Objects in the whole list, exact when `count_exact` is true. A list is counted exactly up to "
-    "the server's `COUNT_EXACT_UP_TO` rows (1,000 unless its operator changes it); a longer filtered "
+    "the server's `COUNT_EXACT_UP_TO` rows (100 unless its operator changes it); a longer filtered "
     "list reports that number, as a lower bound: it has more. An unfiltered list is exact up to "
     "100,000 rows, and above that `count` is the database's estimate (typically within a few percent)."
 )

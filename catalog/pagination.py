@@ -180,8 +180,8 @@ def list_count(queryset: QuerySet) -> ListCount:
 # A page number whose OFFSET would not fit a 64-bit integer is past the end of any list.
 _MAX_OFFSET = 2**62
 LAST_PAGE_UNKNOWN = (
-    "The last page is not known: this list is longer than its count says (count_exact is false). "
-    "Reverse the ordering to read it from the end."
+    "The last page is not known: the count of this list is not exact (count_exact is false). "
+    "Reverse the ordering to read the list from its end."
 )
 
 

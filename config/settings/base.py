@@ -131,7 +131,7 @@ LOGIN_URL = "/admin/login/"
 # one reports this number with `count_exact`/`totalCountIsExact` false. Counting reads at most
 # this many rows + 1, so a search matching a million books costs what one matching this many
 # does (docs/performance.md measures the default).
-COUNT_EXACT_UP_TO = env.int("COUNT_EXACT_UP_TO", default=1000)
+COUNT_EXACT_UP_TO = env.int("COUNT_EXACT_UP_TO", default=100)
 if COUNT_EXACT_UP_TO < 1:
     raise ImproperlyConfigured("COUNT_EXACT_UP_TO must be at least 1.")
 
