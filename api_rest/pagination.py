@@ -57,7 +57,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor is None:
-            return super().paginate_queryset(queryset, request, view)
+            rows = super().paginate_queryset(queryset, request, view)
+            if self.page.has_other_pages() and self.template is not None:
+                # With an inexact count, pages can follow where the count shows one page.
+                self.display_page_controls = True
+            return rows
         self.request = request
         self.cursor_count = list_count(queryset)
         self.keyset = keyset_page(

@@ -107,6 +107,12 @@ def test_the_browsable_api_pages_a_long_list(anon, long_search):
     assert "&quot;count_exact&quot;: false" in html
 
 
+def test_the_browsable_api_shows_page_links_when_the_count_fits_one_page(anon, long_search):
+    # A count of 3 (the cap) fits one page of 3, yet more rows follow.
+    html = anon.get("/api/books/?search=river&page_size=3", HTTP_ACCEPT="text/html").content.decode()
+    assert 'class="pagination"' in html and "page=2" in html
+
+
 def test_cursor_mode_counts_by_the_same_rule_on_every_page(anon, long_search):
     url, seen = "/api/books/?search=river&page_size=3&cursor=", []
     while url:
