@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from catalog.pagination import KeysetPage, keyset_page, row_count
+from catalog.pagination import KeysetPage, ListCount, bounded_count, keyset_page, list_count
 from catalog.selectors import page_size_clamp
 
 from .dataloaders import mark_batch
@@ -63,7 +63,8 @@ class PageInfo:
 
 
 class Page:
-    """One page of a connection; ``count()`` runs only when ``totalCount`` is selected."""
+    """One page of a connection; ``count()`` runs only when ``totalCount`` or ``totalCountIsExact``
+    is selected, once for both."""
 
     def __init__(
         self,
@@ -72,19 +73,22 @@ class Page:
         *,
         has_previous_page: bool,
         has_next_page: bool,
-        count: Callable[[], int],
+        count: Callable[[], ListCount],
     ) -> None:
         self.edges = [Edge(row, cursor) for row in rows]
         self.has_previous_page = has_previous_page
         self.has_next_page = has_next_page
         self._count = count
+        self._counted: ListCount | None = None
 
     @property
     def page_info(self) -> PageInfo:
         return PageInfo(self.edges, has_previous_page=self.has_previous_page, has_next_page=self.has_next_page)
 
-    def count(self) -> int:
-        return self._count()
+    def count(self) -> ListCount:
+        if self._counted is None:
+            self._counted = self._count()
+        return self._counted
 
 
 def paginate(
@@ -115,7 +119,7 @@ def paginate(
         page.cursor,
         has_previous_page=page.has_previous,
         has_next_page=page.has_next,
-        count=lambda: row_count(queryset),
+        count=lambda: list_count(queryset),
     )
 
 
@@ -126,7 +130,11 @@ def row_window(*, first: int | None, after: str | None) -> tuple[int, int]:
 
 
 def page_from_window(rows: Sequence[Any], start: int, stop: int, count: Callable[[], int]) -> Page:
-    """A page from rows start+1 .. stop+1 (one more, to see if more follow), fetched by a loader."""
+    """A page from rows start+1 .. stop+1 (one more, to see if more follow), fetched by a loader.
+
+    ``count`` gives the exact length of the list (the loaders count whole batches in one query);
+    it is reported by the same rule as every other list (``bounded_count``).
+    """
     size = stop - start
     numbers = {id(row): start + i + 1 for i, row in enumerate(rows)}
     return Page(
@@ -134,5 +142,5 @@ def page_from_window(rows: Sequence[Any], start: int, stop: int, count: Callable
         lambda row: row_cursor(numbers[id(row)]),
         has_previous_page=start > 0,
         has_next_page=len(rows) > size,
-        count=count,
+        count=lambda: bounded_count(count()),
     )

@@ -45,6 +45,18 @@ class PageArguments:
     both = {**forward, **backward}
 
 
+TOTAL_COUNT_DESCRIPTION = (
+    "Objects in the whole list (counted when asked), exact when `totalCountIsExact` is true. A list is "
+    "counted exactly up to the server's `COUNT_EXACT_UP_TO` rows (100 unless its operator changes it); "
+    "a longer filtered list reports that number, as a lower bound: it has more. An unfiltered list is "
+    "exact up to 100,000 rows, and above that this is the database's estimate (typically within a few "
+    "percent). The same rule as REST's `count`."
+)
+TOTAL_COUNT_IS_EXACT_DESCRIPTION = (
+    "Whether `totalCount` is exact (REST's `count_exact`). Counted in the same query as `totalCount`."
+)
+
+
 def connection_type(node_type: Any, name: str) -> type[graphene.ObjectType]:
     edge = type(
         f"{name}Edge",
@@ -61,14 +73,10 @@ def connection_type(node_type: Any, name: str) -> type[graphene.ObjectType]:
             "Meta": type("Meta", (), {"description": f"A page of {name} objects."}),
             "edges": graphene.List(graphene.NonNull(edge), required=True),
             "page_info": graphene.Field(graphene.NonNull(relay.PageInfo)),
-            "total_count": graphene.Int(
-                required=True,
-                description=(
-                    "Objects in the whole list (counted when asked; over 100,000 rows unfiltered, "
-                    "the database's estimate)."
-                ),
-            ),
-            "resolve_total_count": staticmethod(lambda root, info: root.count()),
+            "total_count": graphene.Int(required=True, description=TOTAL_COUNT_DESCRIPTION),
+            "total_count_is_exact": graphene.Boolean(required=True, description=TOTAL_COUNT_IS_EXACT_DESCRIPTION),
+            "resolve_total_count": staticmethod(lambda root, info: root.count().value),
+            "resolve_total_count_is_exact": staticmethod(lambda root, info: root.count().exact),
         },
     )
 

@@ -1,17 +1,20 @@
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from catalog.pagination import KeysetPage, keyset_page, row_count
+from catalog.pagination import CountingPaginator, KeysetPage, ListCount, keyset_page, list_count
 from catalog.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_size_clamp
 
-
-class CountingPaginator(Paginator):
-    @cached_property
-    def count(self) -> int:
-        return row_count(self.object_list)
+COUNT_DESCRIPTION = (
+    "Objects in the whole list, exact when `count_exact` is true. A list is counted exactly up to "
+    "the server's `COUNT_EXACT_UP_TO` rows (100 unless its operator changes it); a longer filtered "
+    "list reports that number, as a lower bound: it has more. An unfiltered list is exact up to "
+    "100,000 rows, and above that `count` is the database's estimate (typically within a few percent)."
+)
+COUNT_EXACT_DESCRIPTION = (
+    "Whether `count` is exact. When false the number of pages is not known: `page=last` is refused "
+    "(`invalid`), and any page number is served while it has rows (`next` says whether another follows)."
+)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -28,7 +31,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
     cursor_query_param = "cursor"
     invalid_page_message = "Invalid page: {message}"
-    page_query_description = "The page number, from 1; `last` is the last page. A page past the end: `not_found`."
+    page_query_description = (
+        "The page number, from 1; `last` is the last page, when `count_exact` is true (else `invalid`). "
+        "A page past the end: `not_found`."
+    )
     page_size_query_description = (
         f"Results per page: {DEFAULT_PAGE_SIZE} by default, at most {MAX_PAGE_SIZE} (more gives {MAX_PAGE_SIZE})."
     )
@@ -38,6 +44,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         "in this mode; `page` is ignored."
     )
     keyset: KeysetPage | None = None
+    cursor_count: ListCount | None = None
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
@@ -50,18 +57,49 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         cursor = request.query_params.get(self.cursor_query_param)
         if cursor is None:
-            return super().paginate_queryset(queryset, request, view)
+            rows = super().paginate_queryset(queryset, request, view)
+            if self.page.has_other_pages() and self.template is not None:
+                # With an inexact count, pages can follow where the count shows one page.
+                self.display_page_controls = True
+            return rows
         self.request = request
-        self.count = row_count(queryset)
+        self.cursor_count = list_count(queryset)
         self.keyset = keyset_page(
             queryset, first=self.get_page_size(request), after=cursor or None, after_field=self.cursor_query_param
         )
         return self.keyset.items
 
+    def get_page_number(self, request, paginator: CountingPaginator):
+        page_number = request.query_params.get(self.page_query_param) or 1
+        if page_number in self.last_page_strings:
+            return paginator.last_page_number(field=self.page_query_param)
+        return page_number
+
     def get_paginated_response(self, data):
         if self.keyset is None:
-            return super().get_paginated_response(data)
-        return Response({"count": self.count, "next": self.get_next_link(), "previous": None, "results": data})
+            count = self.page.paginator.list_count
+            links = {"next": self.get_next_link(), "previous": self.get_previous_link()}
+        else:
+            count = self.cursor_count
+            links = {"next": self.get_next_link(), "previous": None}
+        return Response({"count": count.value, "count_exact": count.exact, **links, "results": data})
+
+    def get_html_context(self):
+        context = super().get_html_context()
+        if not self.page.paginator.list_count.exact:
+            # The number of pages is not known: links up to the next page only.
+            current = self.page.number
+            final = current + 1 if self.page.has_next() else current
+            base_url = self.request.build_absolute_uri()
+
+            def url(number: int) -> str:
+                if number == 1:
+                    return remove_query_param(base_url, self.page_query_param)
+                return replace_query_param(base_url, self.page_query_param, number)
+
+            numbers = pagination._get_displayed_page_numbers(current, final)
+            context["page_links"] = pagination._get_page_links(numbers, current, url)
+        return context
 
     def get_next_link(self):
         if self.keyset is None:
@@ -73,10 +111,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
-        response["properties"]["count"]["description"] = (
-            "Objects in the whole list: exact, except for an unfiltered list of more than 100,000 rows, "
-            "where it is the database's estimate (typically within a few percent)."
-        )
+        properties = response["properties"]
+        properties["count"]["description"] = COUNT_DESCRIPTION
+        count_exact = {"type": "boolean", "example": True, "description": COUNT_EXACT_DESCRIPTION}
+        response["properties"] = {"count": properties.pop("count"), "count_exact": count_exact, **properties}
+        response["required"] = ["count", "count_exact", "results"]
         return response
 
     def get_schema_operation_parameters(self, view):

@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from catalog.filters import book_search
 from catalog.models import Book, BookAuthor, CartItem
-from catalog.pagination import decode_cursor, order_keys, row_count
+from catalog.pagination import decode_cursor, list_count, order_keys
 
 BOOK_FIELDS = (
     "id",
@@ -65,8 +65,9 @@ def book_page(request: HttpRequest) -> JsonResponse:
     if ordering not in ORDERINGS:
         ordering = "title"
     books = books.order_by(ordering, "-id" if ordering.startswith("-") else "id")
-    # The same count rule as the APIs: exact, or the planner's estimate for a large unfiltered table.
-    count = row_count(books)
+    # The same count rule as the APIs: exact up to the cap, then a lower bound (or the planner's
+    # estimate for a large unfiltered table).
+    count = list_count(books)
     if cursor := params.get("cursor"):
         value, pk = decode_cursor(cursor, order_keys(books))
         name = ordering.lstrip("-")
@@ -79,7 +80,8 @@ def book_page(request: HttpRequest) -> JsonResponse:
     else:
         start = (page - 1) * page_size
         rows = list(books.values(*BOOK_FIELDS)[start : start + page_size])
-    return JsonResponse({"count": count, "next": None, "previous": None, "results": _books_json(rows)})
+    body = {"count": count.value, "count_exact": count.exact, "next": None, "previous": None}
+    return JsonResponse({**body, "results": _books_json(rows)})
 
 
 def book_detail(request: HttpRequest, book_id: int) -> JsonResponse:

@@ -81,6 +81,19 @@ def build_cases(*, book_id: int, token: str, isbn: str, deep: DeepPage) -> list[
             ),
         ),
         Case(
+            "search-count",
+            "Filtered search with its count (titles only in GraphQL)",
+            (
+                Variant("baseline", "GET", "/bench/baseline/books/?search=river"),
+                Variant("rest", "GET", "/api/books/?search=river"),
+                graphql(
+                    'query SearchCount { books(search: "river") '
+                    "{ totalCount totalCountIsExact edges { node { title } } } }"
+                ),
+            ),
+            group="scale",
+        ),
+        Case(
             "cart",
             "The signed-in cart with totals",
             (

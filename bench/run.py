@@ -54,6 +54,9 @@ def server_env(port: int) -> dict[str, str]:
         WORKSHOP_MODE="0",
         SECURE_COOKIES="0",
         SECURE_HSTS_SECONDS="0",
+        # One client at thousands of requests a second: the production budgets would answer 429.
+        THROTTLE_ANON_RATE=env.get("THROTTLE_ANON_RATE", "off"),
+        THROTTLE_USER_RATE=env.get("THROTTLE_USER_RATE", "off"),
         GUNICORN_BIND=f"127.0.0.1:{port}",
     )
     return env
@@ -335,7 +338,7 @@ def chart(rows: list[dict], path: Path, title: str) -> None:
     figure.savefig(path, dpi=110)
 
 
-SCALE_CASES = "books-50,deep-page,search,isbn"
+SCALE_CASES = "books-50,deep-page,search,search-count,isbn"
 
 
 def database_url(url: str, name: str) -> str:

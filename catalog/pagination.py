@@ -14,15 +14,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.utils.functional import cached_property
 
 from .errors import ErrorCode, error
 
 CURSOR_PREFIX = "k1:"
 # Above this many rows, an unfiltered list on PostgreSQL reports the planner's row estimate as
 # its count: an exact COUNT(*) reads the whole table (about 40 ms at a million books) on every page.
+# Below it, counting the whole table is an index-only scan (a few ms at 100,000 rows).
 ESTIMATED_COUNT_ABOVE = 100_000
 
 
@@ -104,27 +108,153 @@ def decode_cursor(cursor: str, keys: Sequence[OrderKey], *, field: str = "after"
     return values
 
 
-def row_count(queryset: QuerySet) -> int:
-    """How many rows ``queryset`` has: exact, except for a large unfiltered table on PostgreSQL.
+@dataclass(frozen=True)
+class ListCount:
+    """How many rows a list has, and whether that is exact.
 
-    There the statistics' estimate (``pg_class.reltuples``, refreshed by autovacuum and ANALYZE)
-    is returned once it exceeds ESTIMATED_COUNT_ABOVE; it is typically within a few percent.
+    ``exact``: ``value`` is the number of rows. Otherwise either the list is longer than the
+    cap and ``value`` is the cap (a lower bound: more rows follow), or ``estimated`` is set and
+    ``value`` is the database's estimate for a whole large table.
+    """
+
+    value: int
+    exact: bool = True
+    estimated: bool = False
+
+    @property
+    def is_lower_bound(self) -> bool:
+        return not self.exact and not self.estimated
+
+
+def count_exact_up_to() -> int:
+    """The cap: lists are counted exactly up to this many rows (the COUNT_EXACT_UP_TO setting)."""
+    return settings.COUNT_EXACT_UP_TO
+
+
+def bounded_count(counted: int, *, cap: int | None = None) -> ListCount:
+    """The rule every list follows, given its rows counted exactly or up to ``cap`` + 1.
+
+    Up to the cap the count is exact; beyond it the answer is the cap, as a lower bound
+    (as Elasticsearch's ``track_total_hits`` reports ``gte`` 10,000).
+    """
+    cap = count_exact_up_to() if cap is None else cap
+    return ListCount(counted) if counted <= cap else ListCount(cap, exact=False)
+
+
+def list_count(queryset: QuerySet) -> ListCount:
+    """How many rows ``queryset`` has, reading at most the cap + 1 of them (one query).
+
+    A filtered list counts ``SELECT COUNT(*) FROM (SELECT ... LIMIT cap + 1)``, so a search
+    matching a million rows reads as many as one matching the cap. A whole table (no filter;
+    annotations per row do not change the number) is exact up to ESTIMATED_COUNT_ABOVE rows,
+    or the cap if larger: counting it is an index-only scan. Above that, PostgreSQL reports
+    the planner's estimate (``pg_class.reltuples``, refreshed by autovacuum and ANALYZE,
+    typically within a few percent), and other databases that number as a lower bound.
     """
     query = queryset.query
+    cap = count_exact_up_to()
+    whole_table = not (query.where or query.combinator or query.distinct) and query.group_by in (None, True)
+    if not whole_table:
+        # Without ORDER BY: an ordered LIMIT could make PostgreSQL walk an index in that order.
+        return bounded_count(queryset.order_by()[: cap + 1].count(), cap=cap)
+    above = max(cap, ESTIMATED_COUNT_ABOVE)
+    model = queryset.model
     connection = connections[queryset.db]
-    if connection.vendor == "postgresql" and not (query.where or query.group_by or query.combinator or query.distinct):
-        table = connection.ops.quote_name(queryset.model._meta.db_table)
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
         # One statement either way, so a page costs the same number of queries at any size.
         sql = (
-            f"SELECT CASE WHEN reltuples > %s THEN reltuples::bigint ELSE (SELECT COUNT(*) FROM {table}) END "
+            "SELECT reltuples > %s, CASE WHEN reltuples > %s THEN reltuples::bigint "
+            f"ELSE (SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT %s) AS capped) END "
             "FROM pg_class WHERE oid = %s::regclass"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [ESTIMATED_COUNT_ABOVE, queryset.model._meta.db_table])
-            row = cursor.fetchone()
-        if row is not None:
-            return int(row[0])
-    return queryset.count()
+            cursor.execute(sql, [above, above, above + 1, model._meta.db_table])
+            estimated, value = cursor.fetchone()
+        if estimated:
+            return ListCount(int(value), exact=False, estimated=True)
+        return bounded_count(value, cap=above)
+    return bounded_count(model._base_manager.using(queryset.db).order_by()[: above + 1].count(), cap=above)
+
+
+# A page number whose OFFSET would not fit a 64-bit integer is past the end of any list.
+_MAX_OFFSET = 2**62
+LAST_PAGE_UNKNOWN = (
+    "The last page is not known: the count of this list is not exact (count_exact is false). "
+    "Reverse the ordering to read the list from its end."
+)
+
+
+class OpenEndedPage(Page):
+    """A page of a list whose length is not known exactly: whether another follows was read."""
+
+    def __init__(self, object_list: Sequence[Any], number: int, paginator: Paginator, *, more: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + len(self)
+
+
+class CountingPaginator(Paginator):
+    """Django's paginator with the catalog's count rule (``list_count``).
+
+    With an exact count it is Django's. Otherwise the number of pages is not known: any page
+    number is served while it has rows (one row more is read, to know whether another page
+    follows), a page past the end raises ``EmptyPage`` as Django's does, and the last page
+    cannot be asked for (``last_page_number``).
+    """
+
+    @cached_property
+    def list_count(self) -> ListCount:
+        return list_count(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return self.list_count.value
+
+    def validate_number(self, number: Any) -> int:
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            # Past the counted pages, a page number is served if it has rows.
+            if self.list_count.exact or int(number) < 1 or (int(number) - 1) * self.per_page > _MAX_OFFSET:
+                raise
+            return int(number)
+
+    def page(self, number: Any) -> Page:
+        if self.list_count.exact:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return OpenEndedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def get_page(self, number: Any) -> Page:
+        """A page that exists, whatever ``number`` is (Django's rule; the website's pages)."""
+        if self.list_count.exact:
+            return super().get_page(number)
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            # The last counted page: when the count is a lower bound, its rows exist.
+            try:
+                return self.page(self.num_pages)
+            except EmptyPage:
+                return self.page(1)
+
+    def last_page_number(self, *, field: str = "page") -> int:
+        """The number of the last page; ``invalid`` on ``field`` when the count is not exact."""
+        if not self.list_count.exact:
+            raise error(field, LAST_PAGE_UNKNOWN, ErrorCode.INVALID)
+        return self.num_pages
 
 
 def _after(model, keys: Sequence[OrderKey], values: Sequence[Any], *, reverse: bool = False) -> Q:

@@ -1,13 +1,13 @@
 """The library website: a searchable, paginated book list and a page per book."""
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .errors import NotFound, validation_error_items
 from .filters import BOOK_ORDERING_FIELDS
 from .models import Book
+from .pagination import CountingPaginator, ListCount
 from .selectors import book_get, book_list
 
 PAGE_SIZE = 20
@@ -29,6 +29,16 @@ ORDERING_CHOICES = [("", "Title (A to Z)")] + [
 ]
 
 
+def count_text(count: ListCount, noun: str = "book") -> str:
+    """ "20 books", "1,000+ books" (a lower bound) or "about 1,000,172 books" (an estimate)."""
+    plural = noun if count.value == 1 and count.exact else f"{noun}s"
+    if count.exact:
+        return f"{count.value:,} {plural}"
+    if count.estimated:
+        return f"about {count.value:,} {plural}"
+    return f"{count.value:,}+ {plural}"
+
+
 def book_list_page(request: HttpRequest) -> HttpResponse:
     filters = {key: request.GET[key] for key in _FILTER_KEYS if request.GET.get(key, "") != ""}
     errors = []
@@ -39,12 +49,14 @@ def book_list_page(request: HttpRequest) -> HttpResponse:
         errors = validation_error_items(exc)
         books = Book.objects.none()
         status = 400
-    paginator = Paginator(books, PAGE_SIZE)
+    paginator = CountingPaginator(books, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
+        "count_text": count_text(paginator.list_count),
+        "count_exact": paginator.list_count.exact,
         "filters": filters,
         "errors": errors,
         "ordering_choices": ORDERING_CHOICES,

@@ -147,6 +147,14 @@ if DEBUG:
 
 LOGIN_URL = "/admin/login/"
 
+# Lists (REST `count`, GraphQL `totalCount`) are counted exactly up to this many rows; a longer
+# one reports this number with `count_exact`/`totalCountIsExact` false. Counting reads at most
+# this many rows + 1, so a search matching a million books costs what one matching this many
+# does (docs/performance.md measures the default).
+COUNT_EXACT_UP_TO = env.int("COUNT_EXACT_UP_TO", default=100)
+if COUNT_EXACT_UP_TO < 1:
+    raise ImproperlyConfigured("COUNT_EXACT_UP_TO must be at least 1.")
+
 # Request bodies: DRF and graphene read them whole, so cap them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 

@@ -104,7 +104,8 @@ def test_lists_are_documented_with_their_filters_and_pages(schema):
         "cursor",
     }
     page = schema["components"]["schemas"]["PaginatedBookList"]
-    assert set(page["properties"]) == {"count", "next", "previous", "results"}
+    assert set(page["properties"]) == {"count", "count_exact", "next", "previous", "results"}
+    assert page["required"] == ["count", "count_exact", "results"]
 
 
 def test_documented_fields_are_the_fields_sent(schema, alice_api, alice, book):

@@ -67,3 +67,42 @@ def test_book_detail_page(client, book):
 
 def test_missing_book_is_404(client, db):
     assert client.get("/books/999999/").status_code == 404
+
+
+def test_a_list_longer_than_the_cap_says_so(client, settings):
+    settings.COUNT_EXACT_UP_TO = 30
+    for i in range(45):
+        BookFactory(title=f"Volume {i:02d}")
+    html = client.get("/", {"search": "volume"}).content.decode()
+    assert "30+ books" in html
+    html = client.get("/", {"search": "volume", "page": 2}).content.decode()
+    assert "Page 2</span>" in html and "Page 2 of" not in html
+    assert "Last »" not in html and "search=volume&amp;page=3" in html  # the next page is known
+    html = client.get("/", {"search": "volume", "page": 3}).content.decode()
+    assert "Volume 44" in html and 'rel="next"' not in html
+    assert "45 books" in client.get("/").content.decode()  # the whole table: exact
+
+
+def test_a_page_past_the_end_of_a_long_list_shows_the_last_counted_page(client, settings):
+    settings.COUNT_EXACT_UP_TO = 30
+    for i in range(45):
+        BookFactory(title=f"Volume {i:02d}")
+    response = client.get("/", {"search": "volume", "page": 9})
+    assert response.status_code == 200
+    assert "Volume 20" in response.content.decode()  # page 2, the last one the count of 30 covers
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        ({"value": 1}, "1 book"),
+        ({"value": 1234}, "1,234 books"),
+        ({"value": 1000, "exact": False}, "1,000+ books"),
+        ({"value": 1000172, "exact": False, "estimated": True}, "about 1,000,172 books"),
+    ],
+)
+def test_count_text(count, text):
+    from catalog.pagination import ListCount
+    from catalog.views import count_text
+
+    assert count_text(ListCount(**count)) == text

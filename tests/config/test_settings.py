@@ -129,3 +129,15 @@ def test_hsts_preload_is_opt_in_and_then_not_silenced():
     config = security_settings(**PRODUCTION, SECURE_HSTS_PRELOAD="1")
     assert config["SECURE_HSTS_PRELOAD"] is True
     assert config["SILENCED_SYSTEM_CHECKS"] == []
+
+
+def test_the_count_cap_comes_from_the_environment_and_must_be_positive():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.COUNT_EXACT_UP_TO)"
+    default = run_python("-c", code, DEBUG="1")
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip() == "100"
+    assert run_python("-c", code, DEBUG="1", COUNT_EXACT_UP_TO="5000").stdout.strip() == "5000"
+    for bad in ("0", "-1"):
+        refused = run_python("-c", code, DEBUG="1", COUNT_EXACT_UP_TO=bad)
+        assert refused.returncode != 0
+        assert "COUNT_EXACT_UP_TO must be at least 1" in refused.stderr

@@ -21,6 +21,7 @@ CART_FIELDS = (
 # What the GraphQL-over-HTTP draft recommends that a client sends.
 GRAPHQL_ACCEPT = "application/graphql-response+json; charset=utf-8, application/json; charset=utf-8"
 ORDER_FIELDS = "databaseId total itemCount lines { bookId title isbn quantity unitPrice lineTotal }"
+COUNTED = "totalCount totalCountIsExact"
 
 
 @dataclass
@@ -64,6 +65,12 @@ def _book(data: dict) -> dict:
     return {k: data[k] for k in keep}
 
 
+def _counted(data: dict) -> tuple[int, bool]:
+    if "total_count" in data:
+        return data["total_count"], data["total_count_is_exact"]
+    return data["count"], data["count_exact"]
+
+
 def _order(data: dict) -> dict:
     return {
         "id": data["id"],
@@ -97,6 +104,24 @@ class RestApi:
 
     def book_get(self, book_id, user=None) -> Outcome:
         return self._call(user, "GET", f"/api/books/{book_id}/", shape=_book)
+
+    def book_list_count(self, user=None, **filters) -> Outcome:
+        """``(count, count_exact)`` of the book list, by page number and by cursor (the same or an error)."""
+        query = "&".join(f"{k}={v}" for k, v in filters.items())
+        by_page = self._call(user, "GET", f"/api/books/?{query}", shape=_counted)
+        by_cursor = self._call(user, "GET", f"/api/books/?{query}&cursor=", shape=_counted)
+        assert by_page == by_cursor, (by_page, by_cursor)
+        return by_page
+
+    def author_books_count(self, author_id, user=None) -> Outcome:
+        return self._call(user, "GET", f"/api/books/?author={author_id}", shape=_counted)
+
+    def author_list_count(self, user=None, **filters) -> Outcome:
+        query = "&".join(f"{k}={v}" for k, v in filters.items())
+        return self._call(user, "GET", f"/api/authors/?{query}", shape=_counted)
+
+    def order_list_count(self, user) -> Outcome:
+        return self._call(user, "GET", "/api/orders/", shape=_counted)
 
     def book_create(self, user, **fields) -> Outcome:
         return self._call(user, "POST", "/api/books/", fields, shape=_book)
@@ -192,7 +217,7 @@ class GraphqlApi:
         data = normalise(body[result]) if result else None
         return Outcome(shape(data) if shape and data is not None else data, [])
 
-    def book_list(self, user=None, **filters) -> Outcome:
+    def _book_arguments(self, filters: dict) -> tuple[str, str, dict]:
         arguments = {
             "search": ("String", "search"),
             "author": ("ID", "authorId"),
@@ -221,8 +246,28 @@ class GraphqlApi:
                 variables[argument] = value
         signature = f"({', '.join(declared)})" if declared else ""
         args = f"({', '.join(passed)})" if passed else ""
+        return signature, args, variables
+
+    def book_list(self, user=None, **filters) -> Outcome:
+        signature, args, variables = self._book_arguments(filters)
         query = f"query Books{signature} {{ books{args} {{ edges {{ node {{ {BOOK_FIELDS} }} }} }} }}"
         return self._query(user, query, variables, "books")
+
+    def book_list_count(self, user=None, **filters) -> Outcome:
+        signature, args, variables = self._book_arguments(filters)
+        query = f"query Books{signature} {{ books{args} {{ {COUNTED} }} }}"
+        return self._query(user, query, variables, "books", shape=_counted)
+
+    def author_books_count(self, author_id, user=None) -> Outcome:
+        query = f"query($id: ID!) {{ author(id: $id) {{ books {{ {COUNTED} }} }} }}"
+        return self._query(user, query, {"id": str(author_id)}, "author", shape=lambda a: _counted(a["books"]))
+
+    def author_list_count(self, user=None, **filters) -> Outcome:
+        args = f"(search: {json.dumps(filters['search'])})" if "search" in filters else ""
+        return self._query(user, f"{{ authors{args} {{ {COUNTED} }} }}", {}, "authors", shape=_counted)
+
+    def order_list_count(self, user) -> Outcome:
+        return self._query(user, f"{{ orders {{ {COUNTED} }} }}", {}, "orders", shape=_counted)
 
     def book_get(self, book_id, user=None) -> Outcome:
         return self._query(

@@ -1,0 +1,108 @@
+"""`totalCount` and `totalCountIsExact` on every connection: exact up to COUNT_EXACT_UP_TO, then a lower bound."""
+
+import pytest
+
+from catalog.services import cart_item_add, checkout
+from tests.factories import AuthorFactory, BookFactory
+
+pytestmark = pytest.mark.django_db
+
+CAP = 3
+COUNTED = "totalCount totalCountIsExact"
+
+
+@pytest.fixture(autouse=True)
+def _small_cap(settings):
+    settings.COUNT_EXACT_UP_TO = CAP
+
+
+def counted(connection):
+    return connection["totalCount"], connection["totalCountIsExact"]
+
+
+def data(answer):
+    assert not answer.errors, answer.errors
+    return answer.data
+
+
+@pytest.mark.parametrize(
+    ("matches", "expected"),
+    [(CAP - 1, (CAP - 1, True)), (CAP, (CAP, True)), (CAP + 1, (CAP, False)), (CAP + 5, (CAP, False))],
+    ids=["below", "at", "above", "far-above"],
+)
+def test_books_count_is_exact_up_to_the_cap(gql, matches, expected):
+    BookFactory.create_batch(matches, title="River Song")
+    BookFactory.create_batch(2, title="Lake")
+    books = data(gql(f'{{ books(search: "river") {{ {COUNTED} edges {{ node {{ title }} }} }} }}'))["books"]
+    assert counted(books) == expected
+    assert len(books["edges"]) == matches  # the page itself is never capped
+
+
+def test_an_unfiltered_books_connection_stays_exact_beyond_the_cap(gql):
+    BookFactory.create_batch(CAP + 2)
+    assert counted(data(gql(f"{{ books(first: 1) {{ {COUNTED} }} }}"))["books"]) == (CAP + 2, True)
+
+
+def test_every_page_of_a_long_list_reports_the_same_count(gql):
+    BookFactory.create_batch(CAP + 4, title="River")
+    query = (
+        'query($after: String) { books(search: "river", first: 2, after: $after) '
+        f"{{ {COUNTED} pageInfo {{ hasNextPage endCursor }} }} }}"
+    )
+    after, pages = None, 0
+    while True:
+        books = data(gql(query, {"after": after}))["books"]
+        assert counted(books) == (CAP, False)
+        pages += 1
+        if not books["pageInfo"]["hasNextPage"]:
+            break
+        after = books["pageInfo"]["endCursor"]
+    assert pages == 4
+    backwards = data(gql(f'{{ books(search: "river", last: 2) {{ {COUNTED} }} }}'))["books"]
+    assert counted(backwards) == (CAP, False)
+
+
+def test_authors_and_orders_follow_the_same_rule(gql, alice):
+    for name in ("Ann", "Anna", "Annie", "Anne", "Bob"):
+        AuthorFactory(name=name)
+    assert counted(data(gql(f"{{ authors {{ {COUNTED} }} }}"))["authors"]) == (5, True)
+    assert counted(data(gql(f'{{ authors(search: "ann") {{ {COUNTED} }} }}'))["authors"]) == (CAP, False)
+    book = BookFactory(stock=50)
+    for _ in range(CAP + 1):
+        cart_item_add(user=alice, book_id=book.id, quantity=1)
+        checkout(user=alice)
+    answer = data(gql(f"{{ orders {{ {COUNTED} }} me {{ orders {{ {COUNTED} }} }} }}", user=alice))
+    assert counted(answer["orders"]) == counted(answer["me"]["orders"]) == (CAP, False)
+
+
+@pytest.mark.parametrize(("books", "expected"), [(CAP, (CAP, True)), (CAP + 2, (CAP, False))], ids=["at", "above"])
+def test_an_authors_books_follow_the_same_rule(gql, books, expected):
+    prolific = AuthorFactory(name="Prolific")
+    BookFactory.create_batch(books, authors=[prolific])
+    quiet = AuthorFactory(name="Quiet")
+    BookFactory(authors=[quiet])
+    query = f"{{ authors {{ edges {{ node {{ name bookCount books(first: 2) {{ {COUNTED} }} }} }} }} }}"
+    nodes = {edge["node"]["name"]: edge["node"] for edge in data(gql(query))["authors"]["edges"]}
+    assert counted(nodes["Prolific"]["books"]) == expected
+    assert nodes["Prolific"]["bookCount"] == books  # a field of the author, always exact
+    assert counted(nodes["Quiet"]["books"]) == (1, True)
+    one = data(gql(f'{{ author(id: "{prolific.pk}") {{ books {{ {COUNTED} }} }} }}'))["author"]
+    assert counted(one["books"]) == expected
+
+
+def test_total_count_and_its_exactness_cost_one_query(gql, django_assert_num_queries):
+    BookFactory.create_batch(CAP + 2, title="River")
+    with django_assert_num_queries(2):  # the page and one count for both fields
+        books = data(gql(f'{{ books(search: "river", first: 2) {{ {COUNTED} edges {{ node {{ title }} }} }} }}'))
+    assert counted(books["books"]) == (CAP, False)
+    with django_assert_num_queries(2):
+        exact_only = data(gql('{ books(search: "river", first: 2) { totalCountIsExact } }'))
+    assert exact_only["books"] == {"totalCountIsExact": False}
+    with django_assert_num_queries(1):  # not selected: not counted
+        data(gql('{ books(search: "river", first: 2) { edges { node { title } } } }'))
+
+
+def test_a_bad_filter_is_an_error_not_a_count(gql):
+    answer = gql(f'{{ books(minPrice: "cheap") {{ {COUNTED} }} }}')
+    assert answer.data == {"books": None}
+    assert answer.codes == [("minPrice", "invalid")]
