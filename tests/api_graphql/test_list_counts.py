@@ -5,7 +5,8 @@ import pytest
 from catalog.services import cart_item_add, checkout
 from tests.factories import AuthorFactory, BookFactory
 
-pytestmark = pytest.mark.django_db
+# The view's own queries: the read cache (its version query) is counted in tests/caching/.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("read_cache_off")]
 
 CAP = 3
 COUNTED = "totalCount totalCountIsExact"
