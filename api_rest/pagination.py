@@ -1,11 +1,14 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from catalog.pagination import KeysetPage, keyset_page, row_count
-from catalog.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_size_clamp
+from catalog.errors import ErrorCode, error
+from catalog.pagination import MAX_CURSOR_LENGTH, KeysetPage, keyset_page, row_count
+from catalog.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_size
+from catalog.text import parse_int
 
 
 class CountingPaginator(Paginator):
@@ -30,7 +33,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
     invalid_page_message = "Invalid page: {message}"
     page_query_description = "The page number, from 1; `last` is the last page. A page past the end: `not_found`."
     page_size_query_description = (
-        f"Results per page: {DEFAULT_PAGE_SIZE} by default, at most {MAX_PAGE_SIZE} (more gives {MAX_PAGE_SIZE})."
+        f"Results per page: {DEFAULT_PAGE_SIZE} by default, at most {MAX_PAGE_SIZE} (more gives {MAX_PAGE_SIZE}); "
+        "less than 1: `invalid`."
     )
     cursor_query_description = (
         "Keyset paging: an empty `cursor` starts at the first page, and every `next` link then carries "
@@ -41,11 +45,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
-        try:
-            requested = int(raw) if raw.strip() else None
-        except ValueError:
-            requested = None
-        return page_size_clamp(requested)
+        requested = parse_int(raw) if raw else None
+        if raw and requested is None:
+            raise error(self.page_size_query_param, "Give the page size as a whole number.", ErrorCode.INVALID)
+        return page_size(requested, field=self.page_size_query_param)
+
+    def get_page_number(self, request, paginator):
+        # Plain digits only: Django's paginator would also read "1_0" as page 10.
+        raw = request.query_params.get(self.page_query_param) or 1
+        if raw in self.last_page_strings or isinstance(raw, int):
+            return raw
+        if parse_int(raw) is None:
+            raise NotFound(self.invalid_page_message.format(message="That page number is not an integer"))
+        return raw
 
     def paginate_queryset(self, queryset, request, view=None):
         cursor = request.query_params.get(self.cursor_query_param)
@@ -81,13 +93,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
+                parameter["schema"]["minimum"] = 1
         parameters.append(
             {
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
                 "description": self.cursor_query_description,
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
             }
         )
         return parameters

@@ -97,7 +97,7 @@ class CartItemUpdateInput(serializers.Serializer):
 
 
 class TokenCreateInput(serializers.Serializer):
-    username = serializers.CharField()
+    username = serializers.CharField(trim_whitespace=False)
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
 

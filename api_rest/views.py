@@ -4,6 +4,10 @@ Each operation checks the shape of its input, calls one service or selector of `
 and shapes the answer. Every error leaves through ``api_rest.errors.exception_handler``.
 """
 
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import MethodNotAllowed
@@ -14,6 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from catalog import selectors, services
+from catalog.text import check_texts
 
 from .permissions import CatalogEditorOrReadOnly
 from .schema import AUTHOR_CODES, AUTHOR_FILTERS, BOOK_CODES, BOOK_FILTER_CODES, BOOK_FILTERS, FILTER_CODES, errors
@@ -33,7 +38,23 @@ from .serializers import (
 )
 
 
+def _texts(request) -> Iterator[tuple[str, Any]]:
+    """Every value of the query string and of the body's top level, by its field name."""
+    yield from request.query_params.lists()
+    data = request.data
+    if isinstance(data, QueryDict):
+        yield from data.lists()
+    elif isinstance(data, dict):
+        yield from data.items()
+
+
 class BaseView(APIView):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # After authentication and permissions, before any field is read: one code for NULs
+        # and lone surrogates in every parameter, as GraphQL gives for its arguments.
+        check_texts(_texts(request))
+
     def check_permissions(self, request):
         # A method the URL does not offer is a 405 for everyone, not a 401 or 403.
         method = request.method.lower()

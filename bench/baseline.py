@@ -68,7 +68,7 @@ def book_page(request: HttpRequest) -> JsonResponse:
     # The same count rule as the APIs: exact, or the planner's estimate for a large unfiltered table.
     count = row_count(books)
     if cursor := params.get("cursor"):
-        value, pk = decode_cursor(cursor, order_keys(books))
+        value, pk = decode_cursor(cursor, order_keys(books), Book)
         name = ordering.lstrip("-")
         after = "lt" if ordering.startswith("-") else "gt"
         books = books.filter(
