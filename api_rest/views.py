@@ -101,7 +101,9 @@ class ApiRootView(BaseView):
 
     name = "Hybrid Catalog API"
 
-    @extend_schema(operation_id="api_root", summary="The endpoints of the API", responses={200: ApiRootOutput})
+    @extend_schema(
+        operation_id="api_root", summary="The endpoints of the API", responses={200: ApiRootOutput, **errors()}
+    )
     def get(self, request):
         def link(name: str) -> str:
             return reverse(name, request=request)
@@ -341,7 +343,9 @@ class CartItemAddView(InputFormMixin, ShopperView):
         responses={
             201: OpenApiResponse(CartItemOutput, description="A new line."),
             200: OpenApiResponse(CartItemOutput, description="The book's line, with the quantities added up."),
-            **errors(400, 401, 404, 409, codes="`required`, `invalid`, `invalid_quantity`", body=True),
+            **errors(
+                400, 401, 404, 409, codes="`required`, `invalid`, `invalid_characters`, `invalid_quantity`", body=True
+            ),
         },
     )
     def post(self, request):
@@ -361,7 +365,9 @@ class CartItemUpdateView(InputFormMixin, ShopperView):
         request=CartItemUpdateInput,
         responses={
             200: CartItemOutput,
-            **errors(400, 401, 404, 409, codes="`required`, `invalid`, `invalid_quantity`", body=True),
+            **errors(
+                400, 401, 404, 409, codes="`required`, `invalid`, `invalid_characters`, `invalid_quantity`", body=True
+            ),
         },
     )
     def patch(self, request, item_id: int):
@@ -414,7 +420,7 @@ class OrderListView(ListMixin, ShopperView):
     @extend_schema(
         operation_id="order_list",
         summary="Your orders",
-        responses={200: OrderOutput(many=True), **errors(401, 404)},
+        responses={200: OrderOutput(many=True), **errors(400, 401, 404, codes="`cursor`, `page_size`: `invalid`")},
     )
     def get(self, request):
         return self.paginated_response(self.paginate(selectors.order_list(user=request.user)), OrderOutput)
@@ -447,7 +453,15 @@ class TokenCreateView(InputFormMixin, BaseView):
         operation_id="token_create",
         summary="Get your API token",
         request=TokenCreateInput,
-        responses={200: TokenOutput, **errors(400, codes="`required`, `invalid`, `invalid_credentials`", body=True)},
+        responses={
+            200: TokenOutput,
+            **errors(
+                400,
+                codes="`required`, `invalid`, `invalid_characters`, `invalid_credentials`",
+                body=True,
+                signs_in=False,
+            ),
+        },
     )
     def post(self, request):
         return Response({"token": services.token_create(**validated(TokenCreateInput, request))})

@@ -30,15 +30,19 @@ _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _escaped(chars: str) -> str:
+def regex_escapes(chars: str) -> str:
+    """``chars`` as \\uXXXX escapes, which ECMA 262, Python and Rust regular expressions all read."""
     return "".join(f"\\u{ord(char):04x}" for char in chars)
 
 
 # JSON Schema patterns (ECMA 262, read alike by Python's re and Rust's regex) for the OpenAPI document.
 TEXT_PATTERN = "^[^\\u0000]*$"
-NON_BLANK_TEXT_PATTERN = f"^[^\\u0000]*[^\\u0000{_escaped(BLANKS)}][^\\u0000]*$"
+NON_EMPTY_TEXT_PATTERN = "^[^\\u0000]+$"
+NON_BLANK_TEXT_PATTERN = f"^[^\\u0000]*[^\\u0000{regex_escapes(BLANKS)}][^\\u0000]*$"
 INTEGER_PATTERN = f"^{_INTEGER.pattern}$"
 DECIMAL_PATTERN = f"^{_DECIMAL.pattern}$"
+# A price as the domain takes it: a plain decimal of 0.00 to 999999.99 (zeros may pad either end).
+PRICE_PATTERN = "^0*[0-9]{1,6}(\\.[0-9]{1,2}0*)?$"
 
 
 def has_invalid_characters(value: str) -> bool:

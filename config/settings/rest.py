@@ -56,6 +56,7 @@ SPECTACULAR_SETTINGS = {
         "`field` is null for errors of the whole request and `code` comes from one catalogue."
     ),
     "VERSION": "1.0.0",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api_rest.schema.postprocess"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
     "SWAGGER_UI_DIST": "SIDECAR",
