@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from catalog.errors import ErrorCode, error
-from catalog.pagination import MAX_CURSOR_LENGTH, KeysetPage, keyset_page, row_count
+from catalog.pagination import CURSOR_PATTERN, MAX_CURSOR_LENGTH, KeysetPage, keyset_page, row_count
 from catalog.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_size
 from catalog.text import parse_int
 
@@ -50,6 +50,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise error(self.page_size_query_param, "Give the page size as a whole number.", ErrorCode.INVALID)
         return page_size(requested, field=self.page_size_query_param)
 
+    def _check_page_number(self, request) -> None:
+        raw = request.query_params.get(self.page_query_param) or "1"
+        number = parse_int(raw)
+        if raw not in self.last_page_strings and (number is None or number < 1):
+            raise NotFound(self.invalid_page_message.format(message="That is not a page number"))
+
     def get_page_number(self, request, paginator):
         # Plain digits only: Django's paginator would also read "1_0" as page 10.
         raw = request.query_params.get(self.page_query_param) or 1
@@ -64,6 +70,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if cursor is None:
             return super().paginate_queryset(queryset, request, view)
         self.request = request
+        self._check_page_number(request)  # ignored in this mode, but refused when it is no page number
         self.count = row_count(queryset)
         self.keyset = keyset_page(
             queryset, first=self.get_page_size(request), after=cursor or None, after_field=self.cursor_query_param
@@ -102,7 +109,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 "required": False,
                 "in": "query",
                 "description": self.cursor_query_description,
-                "schema": {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
+                "schema": {"type": "string", "pattern": CURSOR_PATTERN, "maxLength": MAX_CURSOR_LENGTH},
             }
         )
         return parameters

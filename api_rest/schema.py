@@ -11,6 +11,7 @@ from rest_framework.permissions import SAFE_METHODS
 from catalog.filters import (
     AUTHOR_ORDERING_FIELDS,
     BOOK_ORDERING_FIELDS,
+    MAX_AMOUNT_LENGTH,
     MAX_ID,
     MAX_ISBN_FILTER_LENGTH,
     MAX_SEARCH_LENGTH,
@@ -105,7 +106,7 @@ def _search(what: str) -> OpenApiParameter:
     )
 
 
-_AMOUNT = {"type": "string", "pattern": DECIMAL_PATTERN, "example": "12.50"}
+_AMOUNT = {"type": "string", "pattern": DECIMAL_PATTERN, "maxLength": MAX_AMOUNT_LENGTH, "example": "12.50"}
 
 BOOK_FILTERS = [
     _search("Words in the title, subtitle or an author's name, or ISBN digits"),
@@ -134,16 +135,21 @@ AUTHOR_FILTERS = [_search("Words in the author's name"), _ordering(AUTHOR_ORDERI
 
 
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """What the annotations cannot say: the Retry-After header of 429 and 503, and that the
+    """What the annotations cannot say: the Retry-After header of 429 and 503; that an empty
+    query parameter (``?author=``, as an HTML form sends it) is the same as none; and that the
     cart-line PATCH requires its one field (drf-spectacular makes every PATCH body partial)."""
     for item in result.get("paths", {}).values():
         for operation in item.values():
             for status, response in operation.get("responses", {}).items():
                 if status in _HEADERS:
                     response["headers"] = _HEADERS[status]
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
     patched = result.get("components", {}).get("schemas", {}).get("PatchedCartItemUpdateInput")
     if patched is not None:
         patched["required"] = ["quantity"]
+        result["paths"]["/api/cart/items/{item_id}/"]["patch"]["requestBody"]["required"] = True
     return result
 
 

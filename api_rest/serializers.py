@@ -106,6 +106,12 @@ class TextInputField(Documented, serializers.CharField):
             return ""
         return super().run_validation(data)
 
+    def to_internal_value(self, data):
+        # Text only, as GraphQL's String: DRF's CharField would also take 0 or true as "0", "True".
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
 
 class AuthorIdsField(serializers.ListField):
     """The ids of a book's authors, in cover order."""

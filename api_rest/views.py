@@ -39,13 +39,19 @@ from .serializers import (
 
 
 def _texts(request) -> Iterator[tuple[str, Any]]:
-    """Every value of the query string and of the body's top level, by its field name."""
-    yield from request.query_params.lists()
+    """Every value of the query string and of the body's top level, by its field name.
+
+    Only names that can be fields (identifiers): any other is ignored, like an unknown field.
+    """
     data = request.data
+    items = list(request.query_params.lists())
     if isinstance(data, QueryDict):
-        yield from data.lists()
+        items += data.lists()
     elif isinstance(data, dict):
-        yield from data.items()
+        items += data.items()
+    for name, value in items:
+        if isinstance(name, str) and name.isascii() and name.isidentifier():
+            yield name, value
 
 
 class BaseView(APIView):

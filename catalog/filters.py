@@ -8,12 +8,13 @@ from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 from .errors import ErrorCode
 from .isbn import normalise_isbn
 from .models import Author, Book, BookAuthor
-from .text import INVALID_CHARACTERS_MESSAGE, has_invalid_characters, parse_date, parse_decimal, parse_int
+from .text import INVALID_CHARACTERS_MESSAGE, has_invalid_characters, parse_date, parse_decimal, parse_int, strip_blanks
 
 BOOK_ORDERING_FIELDS = ("title", "price", "published_date", "created_at")
 AUTHOR_ORDERING_FIELDS = ("name", "created_at")
 MAX_SEARCH_LENGTH = 200
 MAX_ISBN_FILTER_LENGTH = 32
+MAX_AMOUNT_LENGTH = 32
 MAX_ID = 2**63 - 1
 
 _TRUE = {"true", "1", "yes"}
@@ -44,9 +45,11 @@ class _PkIn(Func):
 
 
 class TextFormField(forms.CharField):
-    """A form field for text: the shared sanitiser's code instead of Django's NUL check."""
+    """A form field for text: the shared sanitiser's code instead of Django's NUL check, and the
+    length counted as given (the filters strip blanks themselves)."""
 
     def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("strip", False)
         super().__init__(**kwargs)
         self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
@@ -57,7 +60,12 @@ class TextFormField(forms.CharField):
 
 
 class PlainDecimalFormField(forms.DecimalField):
-    """Only plain decimals ("12.50"): Python's Decimal also reads "1_000", " 5 " and "1e3"."""
+    """Only plain decimals ("12.50"), of at most ``max_length`` characters: Python's Decimal also
+    reads "1_000", " 5 " and "1e3"."""
+
+    def __init__(self, *, max_length: int | None = None, **kwargs) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -65,6 +73,10 @@ class PlainDecimalFormField(forms.DecimalField):
         text = str(value)
         if has_invalid_characters(text):
             raise forms.ValidationError(INVALID_CHARACTERS_MESSAGE, code=ErrorCode.INVALID_CHARACTERS)
+        if self.max_length is not None and len(text) > self.max_length:
+            raise forms.ValidationError(
+                f"Ensure this value has at most {self.max_length} characters.", code=ErrorCode.MAX_LENGTH
+            )
         number = parse_decimal(text)
         if number is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
@@ -154,6 +166,10 @@ class OrderingFormField(TextFormField):
         text = super().clean(value)
         return parse_ordering(text, self.ordering_fields) if text else []
 
+    def to_python(self, value):
+        # Like ?search=, blanks around the whole value are not part of it.
+        return strip_blanks(super().to_python(value) or "")
+
 
 class OrderingFilter(django_filters.Filter):
     """Ordering by the offered fields, always ending with ``id`` so pages are stable."""
@@ -181,7 +197,7 @@ class OrderingFilter(django_filters.Filter):
 
 def book_search(queryset: QuerySet, value: str) -> QuerySet:
     """Books with ``value`` in the title, subtitle or an author's name, or ISBN digits."""
-    value = value.strip()
+    value = strip_blanks(value)
     if not value:
         return queryset
     # Not a correlated EXISTS: inside an OR, databases run that subquery once per row.
@@ -198,8 +214,8 @@ class BookFilter(django_filters.FilterSet):
     search = TextFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
     # A whole number that fits a database id (a larger one overflows SQLite's integers).
     author = PlainIntegerFilter(method="filter_author", min_value=1, max_value=MAX_ID)
-    min_price = PlainDecimalFilter(field_name="price", lookup_expr="gte")
-    max_price = PlainDecimalFilter(field_name="price", lookup_expr="lte")
+    min_price = PlainDecimalFilter(field_name="price", lookup_expr="gte", max_length=MAX_AMOUNT_LENGTH)
+    max_price = PlainDecimalFilter(field_name="price", lookup_expr="lte", max_length=MAX_AMOUNT_LENGTH)
     in_stock = django_filters.ChoiceFilter(choices=_BOOLEAN_CHOICES, method="filter_in_stock")
     published_after = PlainDateFilter(field_name="published_date", lookup_expr="gte")
     published_before = PlainDateFilter(field_name="published_date", lookup_expr="lte")
@@ -225,9 +241,13 @@ class BookFilter(django_filters.FilterSet):
 
 
 class AuthorFilter(django_filters.FilterSet):
-    search = TextFilter(field_name="name", lookup_expr="icontains", max_length=MAX_SEARCH_LENGTH)
+    search = TextFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
     ordering = OrderingFilter(fields=AUTHOR_ORDERING_FIELDS)
 
     class Meta:
         model = Author
         fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = strip_blanks(value)
+        return queryset.filter(name__icontains=value) if value else queryset

@@ -27,6 +27,8 @@ from .text import has_invalid_characters, parse_date, parse_decimal
 
 CURSOR_PREFIX = "k1:"
 MAX_CURSOR_LENGTH = 1000
+# What a cursor is made of (prefix, then URL-safe base64): for the OpenAPI document.
+CURSOR_PATTERN = "^(k1:[A-Za-z0-9_-]*)?$"
 # Above this many rows, an unfiltered list on PostgreSQL reports the planner's row estimate as
 # its count: an exact COUNT(*) reads the whole table (about 40 ms at a million books) on every page.
 ESTIMATED_COUNT_ABOVE = 100_000

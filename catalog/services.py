@@ -114,7 +114,7 @@ def _quantity(value: Any) -> int:
 def _authors(author_ids: Iterable[Any] | None) -> list[Author]:
     if author_ids is None:
         raise _required("author_ids")
-    if isinstance(author_ids, str | bytes | dict):
+    if not isinstance(author_ids, list | tuple):
         raise error("author_ids", "Give a list of author ids.", ErrorCode.INVALID)
     ids: list[int] = []
     for raw in author_ids:
@@ -221,7 +221,7 @@ def book_create(
             "stock": stock,
             "published_date": published_date,
             "description": description,
-            "author_ids": list(author_ids),
+            "author_ids": author_ids,
         },
     )
     return _save_book(book, authors)
@@ -254,7 +254,7 @@ def book_update(
             "stock": stock,
             "published_date": published_date,
             "description": description,
-            "author_ids": author_ids if author_ids is _UNSET else list(author_ids),
+            "author_ids": author_ids,
         },
     )
     return _save_book(book, authors)
