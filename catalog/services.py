@@ -86,7 +86,8 @@ def _price(value: Any, *, field: str = "price") -> Decimal:
             raise error(field, message, ErrorCode.INVALID_PRICE)
     else:
         raise error(field, message, ErrorCode.INVALID_PRICE)
-    if not price.is_finite() or price < 0 or price > MAX_PRICE or price != price.quantize(Decimal("0.01")):
+    # is_signed: -0 too (the OpenAPI pattern has no sign).
+    if not price.is_finite() or price.is_signed() or price > MAX_PRICE or price != price.quantize(Decimal("0.01")):
         raise error(field, message, ErrorCode.INVALID_PRICE)
     return price.quantize(Decimal("0.01"))
 
