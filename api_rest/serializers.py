@@ -18,7 +18,7 @@ from rest_framework import serializers
 from catalog.filters import MAX_ID
 from catalog.isbn import ISBN_PATTERN
 from catalog.models import MAX_PRICE, MAX_QUANTITY_PER_LINE, MAX_STOCK, Author, Book, Cart, CartItem, Order, OrderLine
-from catalog.text import NON_BLANK_TEXT_PATTERN, NON_EMPTY_TEXT_PATTERN, PRICE_PATTERN, TEXT_PATTERN
+from catalog.text import NON_BLANK_TEXT_PATTERN, NON_EMPTY_TEXT_PATTERN, PRICE_PATTERN, TEXT_PATTERN, parse_int
 
 
 def decimal_text(value: Decimal) -> str:
@@ -82,7 +82,18 @@ class Documented:
 
 
 class IntegerInputField(Documented, serializers.IntegerField):
-    pass
+    """A whole number: a JSON integer (not 2.0), or plain digits in a form (DRF's own field also
+    reads "1_0" as 10 and " 1" as 1)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, int):
+            return data
+        number = parse_int(data) if isinstance(data, str) else None
+        if number is None:
+            self.fail("invalid")
+        return number
 
 
 class TextInputField(Documented, serializers.CharField):

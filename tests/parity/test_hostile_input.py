@@ -136,3 +136,24 @@ def test_a_forged_cursor_is_invalid_in_both_apis(book, cursor):
     assert rest("GET", "/api/books/", query={"cursor": cursor}).errors == [("cursor", "invalid")]
     answer = graphql("query($c: String) { books(after: $c) { totalCount } }", {"c": cursor})
     assert answer.errors == [("after", "invalid")]
+
+
+@pytest.mark.parametrize("value", ["1_0", " 1", "\u0661", "+1", "1.5", True])
+def test_whole_numbers_in_json_bodies_are_plain(alice, book, value):
+    answer = rest("POST", "/api/cart/items/", user=alice, body={"book_id": book.pk, "quantity": value})
+    assert answer.errors == [("quantity", "invalid")]
+    answer = rest("POST", "/api/cart/items/", user=alice, body={"book_id": value, "quantity": 1})
+    assert answer.errors == [("book_id", "invalid")]
+
+
+@pytest.mark.parametrize("value", [2.0, 1e300])
+def test_a_json_float_is_no_whole_number(alice, book, value):
+    answer = rest("POST", "/api/cart/items/", user=alice, body={"book_id": book.pk, "quantity": value})
+    assert answer.errors == [("quantity", "invalid")]
+
+
+@pytest.mark.parametrize("value", [" 1", "1 ", "\u0661"])
+def test_a_graphql_id_is_read_as_given(book, value):
+    answer = graphql("query($a: ID) { books(authorId: $a) { totalCount } }", {"a": value})
+    assert answer.errors == [("author_id", "invalid")]
+    assert rest("GET", "/api/books/", query={"author": value}).errors == [("author", "invalid")]

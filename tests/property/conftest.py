@@ -11,5 +11,7 @@ _COMMON = {
     "database": None,
 }
 settings.register_profile("default", max_examples=12, **_COMMON)
-settings.register_profile("ci", max_examples=60, derandomize=True, **_COMMON)
+settings.register_profile("ci", max_examples=40, derandomize=True, **_COMMON)
+# A long hunt, by hand: HYPOTHESIS_PROFILE=deep pytest tests/property
+settings.register_profile("deep", max_examples=600, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
