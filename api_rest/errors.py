@@ -125,8 +125,9 @@ def translate(exc: Exception, context: dict[str, Any]) -> tuple[int, list[ErrorI
     if isinstance(exc, exceptions.APIException):
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+        if isinstance(exc, exceptions.Throttled):
+            # Always sent (the OpenAPI document says so): at least a second when DRF knows no wait.
+            headers["Retry-After"] = str(max(1, math.ceil(exc.wait or 0)))
         return exc.status_code, [ErrorItem(None, _api_exception_code(exc), str(exc.detail))], headers
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         _forget_request_body(context.get("request"))
