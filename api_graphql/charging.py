@@ -14,15 +14,30 @@ from catalog.clients import client_address
 from catalog.errors import ErrorCode, Throttled
 
 from .cost import Cost, document_cost
+from .queries import AuthorOrder, BookOrder
 
 
 class TooComplex(Exception):
-    """The document is refused before execution, with ``query_too_complex``."""
+    """The document is refused before execution, with ``query_too_complex`` (or a more precise code)."""
 
-    def __init__(self, message: str, extensions: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        extensions: dict[str, Any] | None = None,
+        *,
+        code: str = ErrorCode.QUERY_TOO_COMPLEX,
+        field: str | None = None,
+    ) -> None:
         super().__init__(message)
-        self.error = GraphQLError(message, extensions={"code": str(ErrorCode.QUERY_TOO_COMPLEX)})
+        details: dict[str, Any] = {"code": str(code)}
+        if field is not None:
+            details["field"] = field
+        self.error = GraphQLError(message, extensions=details)
         self.extensions = extensions or {}
+
+
+# Lists of sort keys (the `orderBy` arguments): longer than the keys there are is an invalid ordering.
+ORDERING_ENUMS = frozenset({BookOrder._meta.name, AuthorOrder._meta.name})
 
 
 class DocumentThrottled(Throttled):
@@ -53,9 +68,11 @@ def check_list_variables(
         if isinstance(item, GraphQLEnumType):
             limit = min(limit, len(item.values))
         if len(value) > limit:
-            raise TooComplex(
-                f"Variable ${definition.variable.name.value} holds {len(value)} items; the limit is {limit}."
-            )
+            message = f"Variable ${definition.variable.name.value} holds {len(value)} items; the limit is {limit}."
+            if item.name in ORDERING_ENUMS:
+                # More sort keys than there are: the same refusal as REST's ?ordering= gives.
+                raise TooComplex(message, code=ErrorCode.INVALID_ORDERING, field="orderBy")
+            raise TooComplex(message)
 
 
 def _report(cost: Cost, charge: budget.Charge | None) -> dict[str, Any]:

@@ -12,7 +12,8 @@ def database_id(value: Any, type_name: str) -> Any:
     """
     if value is None:
         return None
-    text = str(value).strip()
+    # As given: " 5" is no id in REST either.
+    text = str(value)
     if text.isascii() and text.isdigit():
         return text
     found_type, found_id = from_global_id(text)

@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_date
 from graphene.utils.props import props
 
 from catalog.errors import ErrorCode, error
-from catalog.policies import require_catalog_editor
+from catalog.policies import require_authenticated, require_catalog_editor
 from catalog.selectors import cart_get
 from catalog.services import (
     author_create,
@@ -26,6 +26,7 @@ from catalog.services import (
     checkout,
     token_create,
 )
+from catalog.text import check_texts
 
 from .errors import DOMAIN_ERRORS, Error, error_items
 from .ids import database_id, global_id
@@ -61,6 +62,8 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root: Any, info: Any, **arguments: Any) -> Any:
         try:
+            # Before anything reads them: the same code as REST for NULs and lone surrogates.
+            check_texts(arguments.items())
             with transaction.atomic():
                 payload = cls.perform_mutation(root, info, **arguments)
         except DOMAIN_ERRORS as exc:
@@ -88,7 +91,11 @@ def _date(value: Any, field: str) -> datetime.date | None:
 
 
 def _require(arguments: dict[str, Any], *names: str) -> None:
-    """Shape check: arguments REST requires too (nullable here so that both APIs answer `required`)."""
+    """Shape check: arguments REST requires too.
+
+    They are nullable in the schema so that a missing or null one answers `required` in the
+    payload, as REST does for a missing field or a JSON null, rather than a request error.
+    """
     missing = [name for name in names if arguments.get(name) is None]
     if missing:
         raise ValidationError(
@@ -98,8 +105,8 @@ def _require(arguments: dict[str, Any], *names: str) -> None:
 
 def _book_fields(arguments: dict[str, Any]) -> dict[str, Any]:
     fields = dict(arguments)
-    if "author_ids" in fields:
-        fields["author_ids"] = [database_id(value, "Author") for value in fields["author_ids"] or []]
+    if fields.get("author_ids") is not None:  # null is the domain's to refuse (`required`)
+        fields["author_ids"] = [database_id(value, "Author") for value in fields["author_ids"]]
     if "published_date" in fields:
         fields["published_date"] = _date(fields["published_date"], "published_date")
     return fields
@@ -228,12 +235,16 @@ class CartItemAdd(CartPayloadMixin, BaseMutation):
     created = graphene.Boolean(description="True when a new line was made, false when merged.")
 
     class Arguments:
-        book_id = graphene.ID(required=True, description="Global ID or database id.")
-        quantity = graphene.Int(default_value=1)
+        book_id = graphene.ID(description="Required. Global ID or database id.")
+        quantity = graphene.Int(default_value=1, description="1 to 99; null: `required`.")
 
     @classmethod
-    def perform_mutation(cls, root: Any, info: Any, book_id: str, quantity: int) -> "CartItemAdd":
-        item, created = cart_item_add(user=info.context.user, book_id=database_id(book_id, "Book"), quantity=quantity)
+    def perform_mutation(cls, root: Any, info: Any, **arguments: Any) -> "CartItemAdd":
+        require_authenticated(info.context.user)
+        _require(arguments, "book_id")
+        item, created = cart_item_add(
+            user=info.context.user, book_id=database_id(arguments["book_id"], "Book"), quantity=arguments["quantity"]
+        )
         return cls(cart_item=item, created=created)
 
 
@@ -246,10 +257,10 @@ class CartItemUpdate(CartPayloadMixin, BaseMutation):
 
     class Arguments:
         id = graphene.ID(required=True, description="The cart line (global ID or database id).")
-        quantity = graphene.Int(required=True)
+        quantity = graphene.Int(description="Required: 1 to 99.")
 
     @classmethod
-    def perform_mutation(cls, root: Any, info: Any, id: str, quantity: int) -> "CartItemUpdate":
+    def perform_mutation(cls, root: Any, info: Any, id: str, quantity: int | None = None) -> "CartItemUpdate":
         item = cart_item_update(user=info.context.user, item_id=database_id(id, "CartItem"), quantity=quantity)
         return cls(cart_item=item)
 
@@ -296,12 +307,13 @@ class TokenCreate(BaseMutation):
     token = graphene.String()
 
     class Arguments:
-        username = graphene.String(required=True)
-        password = graphene.String(required=True)
+        username = graphene.String(description="Required.")
+        password = graphene.String(description="Required.")
 
     @classmethod
-    def perform_mutation(cls, root: Any, info: Any, username: str, password: str) -> "TokenCreate":
-        return cls(token=token_create(username=username, password=password))
+    def perform_mutation(cls, root: Any, info: Any, **arguments: Any) -> "TokenCreate":
+        _require(arguments, "username", "password")
+        return cls(token=token_create(username=arguments["username"], password=arguments["password"]))
 
 
 class Mutation(graphene.ObjectType):

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from catalog.pagination import KeysetPage, ListCount, bounded_count, keyset_page, list_count
-from catalog.selectors import page_size_clamp
+from catalog.selectors import page_size
 
 from .dataloaders import mark_batch
 from .errors import QueryError, argument_error, error_items
@@ -109,9 +109,9 @@ def paginate(
         raise argument_error(None, "Page forwards with first/after or backwards with last/before, not both.", "invalid")
     try:
         if backwards:
-            page: KeysetPage = keyset_page(queryset, last=page_size_clamp(last), before=before)
+            page: KeysetPage = keyset_page(queryset, last=page_size(last, field="last"), before=before)
         else:
-            page = keyset_page(queryset, first=page_size_clamp(first), after=after)
+            page = keyset_page(queryset, first=page_size(first, field="first"), after=after)
     except ValidationError as exc:
         raise QueryError(error_items(exc) or []) from None
     return Page(
@@ -126,7 +126,11 @@ def paginate(
 def row_window(*, first: int | None, after: str | None) -> tuple[int, int]:
     """Rows (start, stop] of a nested list: ``first`` (default 20, at most 100) after the ``after`` row."""
     start = cursor_to_row(after, "after") if after is not None else 0
-    return start, start + page_size_clamp(first)
+    try:
+        size = page_size(first, field="first")
+    except ValidationError as exc:
+        raise QueryError(error_items(exc) or []) from None
+    return start, start + size
 
 
 def page_from_window(rows: Sequence[Any], start: int, stop: int, count: Callable[[], int]) -> Page:

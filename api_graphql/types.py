@@ -35,11 +35,17 @@ class PageArguments:
     """Relay arguments shared by every connection."""
 
     forward = {
-        "first": graphene.Int(description="Page size from the start or after `after` (default 20, at most 100)."),
+        "first": graphene.Int(
+            description="Page size from the start or after `after`: 20 by default, at most 100 (more gives 100); "
+            "below 1: `invalid`."
+        ),
         "after": graphene.String(description="The cursor of the edge to start after."),
     }
     backward = {
-        "last": graphene.Int(description="Page size from the end or before `before` (default 20, at most 100)."),
+        "last": graphene.Int(
+            description="Page size from the end or before `before`: 20 by default, at most 100 (more gives 100); "
+            "below 1: `invalid`."
+        ),
         "before": graphene.String(description="The cursor of the edge to end before."),
     }
     both = {**forward, **backward}

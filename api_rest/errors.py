@@ -30,20 +30,20 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
-from catalog.errors import ErrorCode, ErrorItem, NotAuthenticated, NotFound, Throttled, validation_error_items
+from catalog.errors import (
+    ErrorCode,
+    ErrorItem,
+    NotAuthenticated,
+    NotFound,
+    Throttled,
+    normalise_code,
+    validation_error_items,
+)
 
 logger = logging.getLogger(__name__)
 
-CATALOGUE_CODES = frozenset(ErrorCode)
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
-
-# DRF's serializer codes (and the few Django codes catalog.errors leaves as they are).
-_SHAPE_CODE_ALIASES = {
-    "null": ErrorCode.REQUIRED,
-    "blank": ErrorCode.REQUIRED,
-    "empty": ErrorCode.REQUIRED,
-}
 
 _API_EXCEPTION_CODES: list[tuple[type[exceptions.APIException], ErrorCode]] = [
     (exceptions.ParseError, ErrorCode.PARSE_ERROR),
@@ -69,15 +69,8 @@ _STATUS_CODES = {
 }
 
 
-def catalogue_code(code: str | None) -> str:
-    """A catalogue code for any code Django, django-filter or DRF may raise."""
-    if code in CATALOGUE_CODES:
-        return str(code)
-    return str(_SHAPE_CODE_ALIASES.get(code or "", ErrorCode.INVALID))
-
-
 def error_body(items: list[ErrorItem]) -> dict[str, list[dict[str, Any]]]:
-    return {"errors": [{"field": i.field, "code": catalogue_code(i.code), "message": i.message} for i in items]}
+    return {"errors": [{"field": i.field, "code": normalise_code(i.code), "message": i.message} for i in items]}
 
 
 def _drf_items(detail: Any, field: str | None = None) -> Iterator[ErrorItem]:
@@ -143,8 +136,9 @@ def translate(exc: Exception, context: dict[str, Any]) -> tuple[int, list[ErrorI
     if isinstance(exc, exceptions.APIException):
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+        if isinstance(exc, exceptions.Throttled):
+            # Always sent (the OpenAPI document says so): at least a second when DRF knows no wait.
+            headers["Retry-After"] = str(max(1, math.ceil(exc.wait or 0)))
         return exc.status_code, [ErrorItem(None, _api_exception_code(exc), str(exc.detail))], headers
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         _forget_request_body(context.get("request"))

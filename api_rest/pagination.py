@@ -1,9 +1,20 @@
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from catalog.pagination import CountingPaginator, KeysetPage, ListCount, keyset_page, list_count
-from catalog.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_size_clamp
+from catalog.errors import ErrorCode, error
+from catalog.pagination import (
+    CURSOR_PATTERN,
+    MAX_CURSOR_LENGTH,
+    CountingPaginator,
+    KeysetPage,
+    ListCount,
+    keyset_page,
+    list_count,
+)
+from catalog.selectors import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, page_size
+from catalog.text import parse_int
 
 COUNT_DESCRIPTION = (
     "Objects in the whole list, exact when `count_exact` is true. A list is counted exactly up to "
@@ -36,7 +47,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         "A page past the end: `not_found`."
     )
     page_size_query_description = (
-        f"Results per page: {DEFAULT_PAGE_SIZE} by default, at most {MAX_PAGE_SIZE} (more gives {MAX_PAGE_SIZE})."
+        f"Results per page: {DEFAULT_PAGE_SIZE} by default, at most {MAX_PAGE_SIZE} (more gives {MAX_PAGE_SIZE}); "
+        "less than 1: `invalid`."
     )
     cursor_query_description = (
         "Keyset paging: an empty `cursor` starts at the first page, and every `next` link then carries "
@@ -48,11 +60,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
-        try:
-            requested = int(raw) if raw.strip() else None
-        except ValueError:
-            requested = None
-        return page_size_clamp(requested)
+        requested = parse_int(raw) if raw else None
+        if raw and requested is None:
+            raise error(self.page_size_query_param, "Give the page size as a whole number.", ErrorCode.INVALID)
+        return page_size(requested, field=self.page_size_query_param)
+
+    def _check_page_number(self, request) -> None:
+        raw = request.query_params.get(self.page_query_param) or "1"
+        number = parse_int(raw)
+        if raw not in self.last_page_strings and (number is None or number < 1):
+            raise NotFound(self.invalid_page_message.format(message="That is not a page number"))
 
     def paginate_queryset(self, queryset, request, view=None):
         cursor = request.query_params.get(self.cursor_query_param)
@@ -63,6 +80,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 self.display_page_controls = True
             return rows
         self.request = request
+        self._check_page_number(request)  # ignored in this mode, but refused when it is no page number
         self.cursor_count = list_count(queryset)
         self.keyset = keyset_page(
             queryset, first=self.get_page_size(request), after=cursor or None, after_field=self.cursor_query_param
@@ -70,10 +88,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return self.keyset.items
 
     def get_page_number(self, request, paginator: CountingPaginator):
-        page_number = request.query_params.get(self.page_query_param) or 1
-        if page_number in self.last_page_strings:
+        raw = request.query_params.get(self.page_query_param) or 1
+        if raw in self.last_page_strings:
             return paginator.last_page_number(field=self.page_query_param)
-        return page_number
+        # Plain digits only: Django's paginator would also read "1_0" as page 10.
+        if not isinstance(raw, int) and parse_int(raw) is None:
+            raise NotFound(self.invalid_page_message.format(message="That page number is not an integer"))
+        return raw
 
     def get_paginated_response(self, data):
         if self.keyset is None:
@@ -120,13 +141,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
+                parameter["schema"]["minimum"] = 1
         parameters.append(
             {
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
                 "description": self.cursor_query_description,
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": CURSOR_PATTERN, "maxLength": MAX_CURSOR_LENGTH},
             }
         )
         return parameters

@@ -1,11 +1,23 @@
 """Pieces of the OpenAPI document that several operations share."""
 
+from typing import Any
+
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.permissions import SAFE_METHODS
 
-from catalog.filters import AUTHOR_ORDERING_FIELDS, BOOK_ORDERING_FIELDS, MAX_SEARCH_LENGTH
+from catalog.filters import (
+    AUTHOR_ORDERING_FIELDS,
+    BOOK_ORDERING_FIELDS,
+    MAX_AMOUNT_LENGTH,
+    MAX_ID,
+    MAX_ISBN_FILTER_LENGTH,
+    MAX_SEARCH_LENGTH,
+)
+from catalog.isbn import ISBN_PATTERN
+from catalog.text import DECIMAL_PATTERN, TEXT_PATTERN
 
 from .permissions import CatalogEditorOrReadOnly
 from .serializers import ErrorOutput
@@ -33,11 +45,34 @@ _ERRORS = {
 }
 _BODY_ERRORS = (413, 415)
 _ALWAYS = (429, 503)
+# Sent with these statuses, always.
+_RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer", "minimum": 1},
+        "required": True,
+        "description": "Seconds to wait before trying again.",
+    }
+}
+_HEADERS = {"429": _RETRY_AFTER, "503": _RETRY_AFTER}
 
 
-def errors(*statuses: int, codes: str = "", body: bool = False) -> dict[int, OpenApiResponse]:
-    """Error responses of an operation; ``codes`` lists its 400 codes, ``body`` adds 413/415."""
-    wanted = sorted({*statuses, *_ALWAYS, *(_BODY_ERRORS if body else ())})
+class DocumentedFieldExtension(OpenApiSerializerFieldExtension):
+    """Input fields that state the domain's rules (``api_rest.serializers.Documented``) in their schema."""
+
+    target_class = "api_rest.serializers.Documented"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: openapi.AutoSchema, direction: str) -> dict[str, Any]:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, **self.target.openapi}
+
+
+def errors(*statuses: int, codes: str = "", body: bool = False, signs_in: bool = True) -> dict[int, OpenApiResponse]:
+    """Error responses of an operation; ``codes`` lists its 400 codes, ``body`` adds 413/415.
+
+    Every operation that reads a token (all but ``token_create``) answers 401 to an unknown one.
+    """
+    wanted = sorted({*statuses, *_ALWAYS, *(_BODY_ERRORS if body else ()), *((401,) if signs_in else ())})
     responses = {}
     for status in wanted:
         description = _ERRORS[status]
@@ -49,25 +84,42 @@ def errors(*statuses: int, codes: str = "", body: bool = False) -> dict[int, Ope
 
 def _ordering(fields: tuple[str, ...]) -> OpenApiParameter:
     names = ", ".join(f"`{name}`" for name in fields)
+    # The enum lists single keys; "-price,title" (each field at most once) is accepted too.
+    keys = [f"{sign}{name}" for name in fields for sign in ("", "-")]
     return OpenApiParameter(
         "ordering",
-        str,
-        description=f"Sort by {names}; `-` in front for descending, commas for several. Unknown: `invalid_ordering`.",
+        {"type": "string", "enum": keys},
+        description=(
+            f"Sort by {names}; `-` in front for descending. Several keys, each field at most once, "
+            "are joined by commas (`-price,title`). Anything else: `invalid_ordering`."
+        ),
     )
 
 
-def _search(what: str) -> OpenApiParameter:
-    return OpenApiParameter("search", str, description=f"{what} (at most {MAX_SEARCH_LENGTH} characters).")
+def _text(max_length: int, **schema: Any) -> dict[str, Any]:
+    return {"type": "string", "pattern": TEXT_PATTERN, "maxLength": max_length, **schema}
 
+
+def _search(what: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "search", _text(MAX_SEARCH_LENGTH), description=f"{what} (at most {MAX_SEARCH_LENGTH} characters)."
+    )
+
+
+_AMOUNT = {"type": "string", "pattern": DECIMAL_PATTERN, "maxLength": MAX_AMOUNT_LENGTH, "example": "12.50"}
 
 BOOK_FILTERS = [
     _search("Words in the title, subtitle or an author's name, or ISBN digits"),
-    OpenApiParameter("author", int, description="Only books by this author id."),
     OpenApiParameter(
-        "isbn", str, description="Exactly this ISBN: ISBN-13 or ISBN-10, hyphens allowed (else `invalid_isbn`)."
+        "author", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, description="Only books by this author id."
     ),
-    OpenApiParameter("min_price", OpenApiTypes.DECIMAL, description="Lowest price, inclusive."),
-    OpenApiParameter("max_price", OpenApiTypes.DECIMAL, description="Highest price, inclusive."),
+    OpenApiParameter(
+        "isbn",
+        _text(MAX_ISBN_FILTER_LENGTH, pattern=ISBN_PATTERN),
+        description="Exactly this ISBN: ISBN-13 or ISBN-10, hyphens allowed (else `invalid_isbn`).",
+    ),
+    OpenApiParameter("min_price", _AMOUNT, description='Lowest price, inclusive, as a plain decimal ("12.50").'),
+    OpenApiParameter("max_price", _AMOUNT, description='Highest price, inclusive, as a plain decimal ("12.50").'),
     OpenApiParameter(
         "in_stock",
         str,
@@ -81,10 +133,31 @@ BOOK_FILTERS = [
 
 AUTHOR_FILTERS = [_search("Words in the author's name"), _ordering(AUTHOR_ORDERING_FIELDS)]
 
+
+def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """What the annotations cannot say: the Retry-After header of 429 and 503; that an empty
+    query parameter (``?author=``, as an HTML form sends it) is the same as none; and that the
+    cart-line PATCH requires its one field (drf-spectacular makes every PATCH body partial)."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for status, response in operation.get("responses", {}).items():
+                if status in _HEADERS:
+                    response["headers"] = _HEADERS[status]
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    patched = result.get("components", {}).get("schemas", {}).get("PatchedCartItemUpdateInput")
+    if patched is not None:
+        patched["required"] = ["quantity"]
+        result["paths"]["/api/cart/items/{item_id}/"]["patch"]["requestBody"]["required"] = True
+    return result
+
+
 BOOK_CODES = (
-    "`required`, `invalid`, `max_length`, `invalid_isbn`, `duplicate_isbn`, `invalid_price`, `invalid_stock`, "
+    "`required`, `invalid`, `invalid_characters`, `max_length`, `invalid_isbn`, `duplicate_isbn`, `invalid_price`, "
+    "`invalid_stock`, "
     "`not_found` (author_ids)"
 )
-AUTHOR_CODES = "`required`, `invalid`, `max_length`"
-FILTER_CODES = "`invalid`, `max_length`, `invalid_ordering`"
+AUTHOR_CODES = "`required`, `invalid`, `invalid_characters`, `max_length`"
+FILTER_CODES = "`invalid`, `invalid_characters`, `max_length`, `invalid_ordering`; `cursor`, `page_size`: `invalid`"
 BOOK_FILTER_CODES = f"{FILTER_CODES}, `invalid_isbn`"

@@ -15,7 +15,10 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from catalog.models import Author, Book, Cart, CartItem, Order, OrderLine
+from catalog.filters import MAX_ID
+from catalog.isbn import ISBN_PATTERN
+from catalog.models import MAX_PRICE, MAX_QUANTITY_PER_LINE, MAX_STOCK, Author, Book, Cart, CartItem, Order, OrderLine
+from catalog.text import NON_BLANK_TEXT_PATTERN, NON_EMPTY_TEXT_PATTERN, PRICE_PATTERN, TEXT_PATTERN, parse_int
 
 
 def decimal_text(value: Decimal) -> str:
@@ -44,7 +47,14 @@ class Output(serializers.Serializer):
 # Input ----------------------------------------------------------------------------------
 
 
-@extend_schema_field({"type": "string", "format": "decimal", "example": "12.50"})
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "pattern": PRICE_PATTERN, "example": "12.50"},
+            {"type": "number", "minimum": 0, "maximum": float(MAX_PRICE), "multipleOf": 0.01},
+        ]
+    }
+)
 class DecimalInputField(serializers.Field):
     """A decimal amount as a string (or a JSON number), handed to the domain as text."""
 
@@ -59,10 +69,65 @@ class DecimalInputField(serializers.Field):
         return str(value)
 
 
+class Documented:
+    """An input field that states, for the OpenAPI document only, the rules the domain enforces.
+
+    ``openapi`` is merged into the field's schema (see ``api_rest.schema``); validating stays
+    the domain's, so both APIs answer the same codes (``invalid_quantity``, not DRF's own).
+    """
+
+    def __init__(self, *args, openapi: dict | None = None, **kwargs) -> None:
+        self.openapi = openapi or {}
+        super().__init__(*args, **kwargs)
+
+
+class IntegerInputField(Documented, serializers.IntegerField):
+    """A whole number: a JSON integer (not 2.0), or plain digits in a form (DRF's own field also
+    reads "1_0" as 10 and " 1" as 1)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, int):
+            return data
+        number = parse_int(data) if isinstance(data, str) else None
+        if number is None:
+            self.fail("invalid")
+        return number
+
+
+class TextInputField(Documented, serializers.CharField):
+    """Text handed to the domain as given, "" included: the domain strips blanks and says what is
+    missing (``required``) or too long (``max_length``, counted as given), in both APIs alike."""
+
+    def __init__(self, *, model_field=None, non_blank: bool = False, **kwargs) -> None:
+        openapi = {"pattern": NON_BLANK_TEXT_PATTERN if non_blank else TEXT_PATTERN}
+        if non_blank:
+            openapi["minLength"] = 1
+        if model_field is not None and model_field.max_length:
+            openapi["maxLength"] = model_field.max_length
+        # Blank is the domain's to judge (run_validation); not allowing it here keeps
+        # drf-spectacular from adding an "or empty" branch to the documented pattern.
+        kwargs["allow_blank"] = False
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(openapi={**openapi, **kwargs.pop("openapi", {})}, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":
+            return ""
+        return super().run_validation(data)
+
+    def to_internal_value(self, data):
+        # Text only, as GraphQL's String: DRF's CharField would also take 0 or true as "0", "True".
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class AuthorIdsField(serializers.ListField):
     """The ids of a book's authors, in cover order."""
 
-    child = serializers.IntegerField()
+    child = IntegerInputField(openapi={"minimum": 1, "maximum": MAX_ID})
 
     def get_attribute(self, instance):
         # Pre-fills the browsable API's edit form with the book's current authors.
@@ -71,34 +136,41 @@ class AuthorIdsField(serializers.ListField):
         return super().get_attribute(instance)
 
 
+_QUANTITY = {"minimum": 1, "maximum": MAX_QUANTITY_PER_LINE}
+
+
 class BookInput(serializers.Serializer):
-    title = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    subtitle = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    title = TextInputField(non_blank=True, model_field=Book._meta.get_field("title"))
+    subtitle = TextInputField(required=False, model_field=Book._meta.get_field("subtitle"))
     author_ids = AuthorIdsField(required=False, help_text="Author ids in cover order.")
-    isbn = serializers.CharField(allow_blank=True, help_text="ISBN-13 or ISBN-10 (stored as ISBN-13).")
+    isbn = TextInputField(
+        openapi={"pattern": ISBN_PATTERN}, help_text="ISBN-13 or ISBN-10, hyphens allowed (stored as ISBN-13)."
+    )
     price = DecimalInputField()
-    stock = serializers.IntegerField(required=False)
+    stock = IntegerInputField(required=False, openapi={"minimum": 0, "maximum": MAX_STOCK})
     published_date = serializers.DateField(required=False, allow_null=True)
-    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    description = TextInputField(required=False)
 
 
 class AuthorInput(serializers.Serializer):
-    name = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    bio = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    name = TextInputField(non_blank=True, model_field=Author._meta.get_field("name"))
+    bio = TextInputField(required=False)
 
 
 class CartItemAddInput(serializers.Serializer):
-    book_id = serializers.IntegerField()
-    quantity = serializers.IntegerField(default=1)
+    book_id = IntegerInputField(openapi={"minimum": 1, "maximum": MAX_ID})
+    quantity = IntegerInputField(default=1, openapi=_QUANTITY)
 
 
 class CartItemUpdateInput(serializers.Serializer):
-    quantity = serializers.IntegerField()
+    quantity = IntegerInputField(openapi=_QUANTITY)
 
 
 class TokenCreateInput(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    username = TextInputField(non_blank=True)
+    password = TextInputField(
+        openapi={"pattern": NON_EMPTY_TEXT_PATTERN, "minLength": 1}, style={"input_type": "password"}
+    )
 
 
 # Output ---------------------------------------------------------------------------------

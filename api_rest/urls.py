@@ -26,5 +26,6 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api-schema", template_name="api_rest/redoc.html"),
         name="api-redoc",
     ),
-    re_path(r"^.*$", unknown_path),
+    # Any other path, newlines and all (`.` alone stops at a newline): a JSON 404.
+    re_path(r"^[\s\S]*$", unknown_path),
 ]

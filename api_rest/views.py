@@ -4,6 +4,10 @@ Each operation checks the shape of its input, calls one service or selector of `
 and shapes the answer. Every error leaves through ``api_rest.errors.exception_handler``.
 """
 
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import MethodNotAllowed
@@ -14,6 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from catalog import selectors, services
+from catalog.text import check_texts
 
 from .permissions import CatalogEditorOrReadOnly
 from .schema import AUTHOR_CODES, AUTHOR_FILTERS, BOOK_CODES, BOOK_FILTER_CODES, BOOK_FILTERS, FILTER_CODES, errors
@@ -33,7 +38,29 @@ from .serializers import (
 )
 
 
+def _texts(request) -> Iterator[tuple[str, Any]]:
+    """Every value of the query string and of the body's top level, by its field name.
+
+    Only names that can be fields (identifiers): any other is ignored, like an unknown field.
+    """
+    data = request.data
+    items = list(request.query_params.lists())
+    if isinstance(data, QueryDict):
+        items += data.lists()
+    elif isinstance(data, dict):
+        items += data.items()
+    for name, value in items:
+        if isinstance(name, str) and name.isascii() and name.isidentifier():
+            yield name, value
+
+
 class BaseView(APIView):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # After authentication and permissions, before any field is read: one code for NULs
+        # and lone surrogates in every parameter, as GraphQL gives for its arguments.
+        check_texts(_texts(request))
+
     def check_permissions(self, request):
         # A method the URL does not offer is a 405 for everyone, not a 401 or 403.
         method = request.method.lower()
@@ -80,7 +107,9 @@ class ApiRootView(BaseView):
 
     name = "Hybrid Catalog API"
 
-    @extend_schema(operation_id="api_root", summary="The endpoints of the API", responses={200: ApiRootOutput})
+    @extend_schema(
+        operation_id="api_root", summary="The endpoints of the API", responses={200: ApiRootOutput, **errors()}
+    )
     def get(self, request):
         def link(name: str) -> str:
             return reverse(name, request=request)
@@ -320,7 +349,9 @@ class CartItemAddView(InputFormMixin, ShopperView):
         responses={
             201: OpenApiResponse(CartItemOutput, description="A new line."),
             200: OpenApiResponse(CartItemOutput, description="The book's line, with the quantities added up."),
-            **errors(400, 401, 404, 409, codes="`required`, `invalid`, `invalid_quantity`", body=True),
+            **errors(
+                400, 401, 404, 409, codes="`required`, `invalid`, `invalid_characters`, `invalid_quantity`", body=True
+            ),
         },
     )
     def post(self, request):
@@ -340,7 +371,9 @@ class CartItemUpdateView(InputFormMixin, ShopperView):
         request=CartItemUpdateInput,
         responses={
             200: CartItemOutput,
-            **errors(400, 401, 404, 409, codes="`required`, `invalid`, `invalid_quantity`", body=True),
+            **errors(
+                400, 401, 404, 409, codes="`required`, `invalid`, `invalid_characters`, `invalid_quantity`", body=True
+            ),
         },
     )
     def patch(self, request, item_id: int):
@@ -393,7 +426,7 @@ class OrderListView(ListMixin, ShopperView):
     @extend_schema(
         operation_id="order_list",
         summary="Your orders",
-        responses={200: OrderOutput(many=True), **errors(401, 404)},
+        responses={200: OrderOutput(many=True), **errors(400, 401, 404, codes="`cursor`, `page_size`: `invalid`")},
     )
     def get(self, request):
         return self.paginated_response(self.paginate(selectors.order_list(user=request.user)), OrderOutput)
@@ -426,7 +459,15 @@ class TokenCreateView(InputFormMixin, BaseView):
         operation_id="token_create",
         summary="Get your API token",
         request=TokenCreateInput,
-        responses={200: TokenOutput, **errors(400, codes="`required`, `invalid`, `invalid_credentials`", body=True)},
+        responses={
+            200: TokenOutput,
+            **errors(
+                400,
+                codes="`required`, `invalid`, `invalid_characters`, `invalid_credentials`",
+                body=True,
+                signs_in=False,
+            ),
+        },
     )
     def post(self, request):
         return Response({"token": services.token_create(**validated(TokenCreateInput, request))})

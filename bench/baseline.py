@@ -69,7 +69,7 @@ def book_page(request: HttpRequest) -> JsonResponse:
     # estimate for a large unfiltered table).
     count = list_count(books)
     if cursor := params.get("cursor"):
-        value, pk = decode_cursor(cursor, order_keys(books))
+        value, pk = decode_cursor(cursor, order_keys(books), Book)
         name = ordering.lstrip("-")
         after = "lt" if ordering.startswith("-") else "gt"
         books = books.filter(

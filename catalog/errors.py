@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     REQUIRED = "required"
     INVALID = "invalid"
     MAX_LENGTH = "max_length"
+    INVALID_CHARACTERS = "invalid_characters"
     # Transport
     PARSE_ERROR = "parse_error"
     METHOD_NOT_ALLOWED = "method_not_allowed"
@@ -82,22 +83,23 @@ class ErrorItem:
         return {"field": self.field, "code": self.code, "message": self.message}
 
 
-# Django's own validator codes, folded into the catalogue.
-_DJANGO_CODE_ALIASES = {
+_CATALOGUE = frozenset(ErrorCode)
+# Django's, django-filter's and DRF's own validator codes that mean one of ours; any other
+# code outside the catalogue (min_value, max_digits, invalid_choice, ...) is `invalid`.
+_CODE_ALIASES = {
     "blank": ErrorCode.REQUIRED,
     "null": ErrorCode.REQUIRED,
-    "invalid_choice": ErrorCode.INVALID,
-    "max_digits": ErrorCode.INVALID,
-    "max_decimal_places": ErrorCode.INVALID,
-    "max_whole_digits": ErrorCode.INVALID,
-    "unique": ErrorCode.INVALID,
+    "empty": ErrorCode.REQUIRED,
+    "null_characters_not_allowed": ErrorCode.INVALID_CHARACTERS,
+    "surrogate_characters_not_allowed": ErrorCode.INVALID_CHARACTERS,
 }
 
 
 def normalise_code(code: str | None) -> str:
-    if not code:
-        return ErrorCode.INVALID
-    return str(_DJANGO_CODE_ALIASES.get(code, code))
+    """The catalogue code for any code a validator may raise."""
+    if code in _CATALOGUE:
+        return str(code)
+    return str(_CODE_ALIASES.get(code or "", ErrorCode.INVALID))
 
 
 def validation_error_items(error: ValidationError) -> list[ErrorItem]:

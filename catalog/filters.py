@@ -1,14 +1,21 @@
 """The FilterSets both APIs and the website use, so one query string means the same rows."""
 
 import django_filters
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 
+from .errors import ErrorCode
 from .isbn import normalise_isbn
 from .models import Author, Book, BookAuthor
+from .text import INVALID_CHARACTERS_MESSAGE, has_invalid_characters, parse_date, parse_decimal, parse_int, strip_blanks
 
 BOOK_ORDERING_FIELDS = ("title", "price", "published_date", "created_at")
 AUTHOR_ORDERING_FIELDS = ("name", "created_at")
 MAX_SEARCH_LENGTH = 200
+MAX_ISBN_FILTER_LENGTH = 32
+MAX_AMOUNT_LENGTH = 32
+MAX_ID = 2**63 - 1
 
 _TRUE = {"true", "1", "yes"}
 _BOOLEAN_CHOICES = [(v, v) for v in ("true", "false", "1", "0", "yes", "no")]
@@ -37,15 +44,146 @@ class _PkIn(Func):
         return f"{pk} = ANY(ARRAY{subquery})", (*pk_params, *params)
 
 
-class _OrderingFilter(django_filters.OrderingFilter):
+class TextFormField(forms.CharField):
+    """A form field for text: the shared sanitiser's code instead of Django's NUL check, and the
+    length counted as given (the filters strip blanks themselves)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+    def to_python(self, value):
+        if isinstance(value, str) and has_invalid_characters(value):
+            raise forms.ValidationError(INVALID_CHARACTERS_MESSAGE, code=ErrorCode.INVALID_CHARACTERS)
+        return super().to_python(value)
+
+
+class PlainDecimalFormField(forms.DecimalField):
+    """Only plain decimals ("12.50"), of at most ``max_length`` characters: Python's Decimal also
+    reads "1_000", " 5 " and "1e3"."""
+
+    def __init__(self, *, max_length: int | None = None, **kwargs) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if has_invalid_characters(text):
+            raise forms.ValidationError(INVALID_CHARACTERS_MESSAGE, code=ErrorCode.INVALID_CHARACTERS)
+        if self.max_length is not None and len(text) > self.max_length:
+            raise forms.ValidationError(
+                f"Ensure this value has at most {self.max_length} characters.", code=ErrorCode.MAX_LENGTH
+            )
+        number = parse_decimal(text)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class PlainIntegerFormField(forms.IntegerField):
+    """Only plain ASCII digits: Python's int also reads "1_0" and "٣"."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if has_invalid_characters(text):
+            raise forms.ValidationError(INVALID_CHARACTERS_MESSAGE, code=ErrorCode.INVALID_CHARACTERS)
+        number = parse_int(text)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class PlainDateFormField(forms.DateField):
+    """Only YYYY-MM-DD, the format both APIs document (Django also reads 10/25/2006)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if has_invalid_characters(text):
+            raise forms.ValidationError(INVALID_CHARACTERS_MESSAGE, code=ErrorCode.INVALID_CHARACTERS)
+        date = parse_date(text)
+        if date is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return date
+
+
+class TextFilter(django_filters.CharFilter):
+    field_class = TextFormField
+
+
+class PlainDecimalFilter(django_filters.NumberFilter):
+    field_class = PlainDecimalFormField
+
+
+class PlainIntegerFilter(django_filters.NumberFilter):
+    field_class = PlainIntegerFormField
+
+
+class PlainDateFilter(django_filters.DateFilter):
+    field_class = PlainDateFormField
+
+
+def parse_ordering(value: str, fields: tuple[str, ...]) -> list[str]:
+    """The terms of ``?ordering=`` ("-price,title"): each an offered field, once, ``-`` for descending.
+
+    Refused with ``invalid_ordering``: an empty term, an unknown field, a field given twice, and so
+    more terms than there are fields, which is checked before the value is split.
+    """
+    if value.count(",") >= len(fields):
+        raise forms.ValidationError(
+            f"Sort by at most {len(fields)} fields, each once.", code=ErrorCode.INVALID_ORDERING
+        )
+    terms = value.split(",")
+    seen: set[str] = set()
+    for term in terms:
+        name = term[1:] if term.startswith("-") else term
+        if name not in fields:
+            offered = ", ".join(fields)
+            raise forms.ValidationError(
+                f"Unknown ordering field {term!r}: use {offered}, with '-' in front for descending.",
+                code=ErrorCode.INVALID_ORDERING,
+            )
+        if name in seen:
+            raise forms.ValidationError(f"{name!r} is given twice.", code=ErrorCode.INVALID_ORDERING)
+        seen.add(name)
+    return terms
+
+
+class OrderingFormField(TextFormField):
+    def __init__(self, *, ordering_fields: tuple[str, ...], **kwargs) -> None:
+        self.ordering_fields = ordering_fields
+        # The longest valid value: every field once, each descending, with commas between.
+        kwargs.setdefault("max_length", sum(len(f) + 2 for f in ordering_fields))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        return parse_ordering(text, self.ordering_fields) if text else []
+
+    def to_python(self, value):
+        # Like ?search=, blanks around the whole value are not part of it.
+        return strip_blanks(super().to_python(value) or "")
+
+
+class OrderingFilter(django_filters.Filter):
     """Ordering by the offered fields, always ending with ``id`` so pages are stable."""
+
+    field_class = OrderingFormField
+
+    def __init__(self, *, fields: tuple[str, ...], **kwargs) -> None:
+        super().__init__(ordering_fields=tuple(fields), **kwargs)
 
     def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
         if not value:
             return qs
-        ordering = [self.get_ordering_value(param) for param in value]
-        terms = [self._term(qs, term) for term in ordering]
-        return qs.order_by(*terms, F("id").desc() if ordering[-1].startswith("-") else F("id").asc())
+        terms = [self._term(qs, term) for term in value]
+        return qs.order_by(*terms, F("id").desc() if value[-1].startswith("-") else F("id").asc())
 
     @staticmethod
     def _term(qs: QuerySet, term: str):
@@ -59,7 +197,7 @@ class _OrderingFilter(django_filters.OrderingFilter):
 
 def book_search(queryset: QuerySet, value: str) -> QuerySet:
     """Books with ``value`` in the title, subtitle or an author's name, or ISBN digits."""
-    value = value.strip()
+    value = strip_blanks(value)
     if not value:
         return queryset
     # Not a correlated EXISTS: inside an OR, databases run that subquery once per row.
@@ -73,16 +211,16 @@ def book_search(queryset: QuerySet, value: str) -> QuerySet:
 
 
 class BookFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
+    search = TextFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
     # A whole number that fits a database id (a larger one overflows SQLite's integers).
-    author = django_filters.NumberFilter(method="filter_author", min_value=1, max_value=2**63 - 1, decimal_places=0)
-    min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
-    max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
+    author = PlainIntegerFilter(method="filter_author", min_value=1, max_value=MAX_ID)
+    min_price = PlainDecimalFilter(field_name="price", lookup_expr="gte", max_length=MAX_AMOUNT_LENGTH)
+    max_price = PlainDecimalFilter(field_name="price", lookup_expr="lte", max_length=MAX_AMOUNT_LENGTH)
     in_stock = django_filters.ChoiceFilter(choices=_BOOLEAN_CHOICES, method="filter_in_stock")
-    published_after = django_filters.DateFilter(field_name="published_date", lookup_expr="gte")
-    published_before = django_filters.DateFilter(field_name="published_date", lookup_expr="lte")
-    isbn = django_filters.CharFilter(method="filter_isbn", max_length=32)
-    ordering = _OrderingFilter(fields=BOOK_ORDERING_FIELDS)
+    published_after = PlainDateFilter(field_name="published_date", lookup_expr="gte")
+    published_before = PlainDateFilter(field_name="published_date", lookup_expr="lte")
+    isbn = TextFilter(method="filter_isbn", max_length=MAX_ISBN_FILTER_LENGTH)
+    ordering = OrderingFilter(fields=BOOK_ORDERING_FIELDS)
 
     class Meta:
         model = Book
@@ -103,9 +241,13 @@ class BookFilter(django_filters.FilterSet):
 
 
 class AuthorFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=MAX_SEARCH_LENGTH)
-    ordering = _OrderingFilter(fields=AUTHOR_ORDERING_FIELDS)
+    search = TextFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
+    ordering = OrderingFilter(fields=AUTHOR_ORDERING_FIELDS)
 
     class Meta:
         model = Author
         fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = strip_blanks(value)
+        return queryset.filter(name__icontains=value) if value else queryset

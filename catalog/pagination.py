@@ -15,15 +15,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db import connections
+from django.core.validators import DecimalValidator
+from django.db import connections, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils.functional import cached_property
 
 from .errors import ErrorCode, error
+from .text import has_invalid_characters, parse_date, parse_decimal
 
 CURSOR_PREFIX = "k1:"
+MAX_CURSOR_LENGTH = 1000
+# What a cursor is made of (prefix, then URL-safe base64): for the OpenAPI document.
+CURSOR_PATTERN = "^(k1:[A-Za-z0-9_-]*)?$"
 # Above this many rows, an unfiltered list on PostgreSQL reports the planner's row estimate as
 # its count: an exact COUNT(*) reads the whole table (about 40 ms at a million books) on every page.
 # Below it, counting the whole table is an index-only scan (a few ms at 100,000 rows).
@@ -82,30 +89,85 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        kind, raw = next(iter(value.items()))
-        return {"d": Decimal, "t": datetime.datetime.fromisoformat, "D": datetime.date.fromisoformat}[kind](raw)
-    return value
-
-
 def encode_cursor(values: Sequence[Any]) -> str:
     raw = json.dumps([_encode(v) for v in values], separators=(",", ":")).encode()
     return CURSOR_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, keys: Sequence[OrderKey], *, field: str = "after") -> list[Any]:
+class _BadCursor(Exception):
+    pass
+
+
+def _tagged(raw: Any, tag: str) -> str:
+    """The text of ``{tag: text}``, the form _encode gives decimals, dates and datetimes."""
+    if not (isinstance(raw, dict) and len(raw) == 1 and isinstance(raw.get(tag), str)):
+        raise _BadCursor
+    return raw[tag]
+
+
+def _decode_value(raw: Any, field: models.Field) -> Any:
+    """A cursor value checked against the column it stands for: its type, its range, its NULLs."""
+    if raw is None:
+        if not field.null:
+            raise _BadCursor
+        return None
+    if isinstance(field, models.DateTimeField):
+        try:
+            value = datetime.datetime.fromisoformat(_tagged(raw, "t"))
+            if settings.USE_TZ:
+                # Aware only, and representable in UTC (databases compare in UTC).
+                value = value.astimezone(datetime.UTC) if value.tzinfo is not None else None
+        except (ValueError, OverflowError):
+            raise _BadCursor from None
+        if value is None:
+            raise _BadCursor
+        return value
+    if isinstance(field, models.DateField):
+        value = parse_date(_tagged(raw, "D"))
+        if value is None:
+            raise _BadCursor
+        return value
+    if isinstance(field, models.DecimalField):
+        value = parse_decimal(_tagged(raw, "d"))
+        if value is None:
+            raise _BadCursor
+        try:
+            DecimalValidator(field.max_digits, field.decimal_places)(value)
+        except ValidationError:
+            raise _BadCursor from None
+        return value
+    if isinstance(field, models.IntegerField | models.AutoField | models.BigAutoField | models.SmallAutoField):
+        low, high = BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
+        if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
+            raise _BadCursor
+        return raw
+    if isinstance(field, models.CharField | models.TextField):
+        if not isinstance(raw, str) or has_invalid_characters(raw):
+            raise _BadCursor
+        if field.max_length is not None and len(raw) > field.max_length:
+            raise _BadCursor
+        return raw
+    raise _BadCursor  # a kind of column the cursors of this project never hold
+
+
+def decode_cursor(
+    cursor: str, keys: Sequence[OrderKey], model: type[models.Model], *, field: str = "after"
+) -> list[Any]:
+    """The ordering values a cursor holds, each checked against its key's column; else ``invalid`` on ``field``."""
     invalid = error(field, "This cursor is not valid for this list and ordering.", ErrorCode.INVALID)
-    if not isinstance(cursor, str) or not cursor.startswith(CURSOR_PREFIX) or len(cursor) > 1000:
+    if not isinstance(cursor, str) or not cursor.startswith(CURSOR_PREFIX) or len(cursor) > MAX_CURSOR_LENGTH:
         raise invalid
     body = cursor[len(CURSOR_PREFIX) :]
     try:
-        values = [_decode(v) for v in json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))]
-    except (ValueError, TypeError, KeyError, StopIteration, binascii.Error, AttributeError):
+        raw = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    except (ValueError, TypeError, RecursionError, binascii.Error):
         raise invalid from None
-    if not isinstance(values, list) or len(values) != len(keys) or not isinstance(values[-1], int):
+    if not isinstance(raw, list) or len(raw) != len(keys):
         raise invalid
-    return values
+    try:
+        return [_decode_value(value, model._meta.get_field(key.field)) for value, key in zip(raw, keys, strict=True)]
+    except _BadCursor:
+        raise invalid from None
 
 
 @dataclass(frozen=True)
@@ -321,7 +383,9 @@ def keyset_page(
     if last is not None and first is None:
         rows = queryset
         if before:
-            rows = rows.filter(_after(queryset.model, keys, decode_cursor(before, keys, field="before"), reverse=True))
+            rows = rows.filter(
+                _after(queryset.model, keys, decode_cursor(before, keys, queryset.model, field="before"), reverse=True)
+            )
         rows = list(ordered(rows, keys, reverse=True)[: last + 1])
         has_previous = len(rows) > last
         items = list(reversed(rows[:last]))
@@ -329,6 +393,6 @@ def keyset_page(
     size = first or 0
     rows = queryset
     if after:
-        rows = rows.filter(_after(queryset.model, keys, decode_cursor(after, keys, field=after_field)))
+        rows = rows.filter(_after(queryset.model, keys, decode_cursor(after, keys, queryset.model, field=after_field)))
     rows = list(ordered(rows, keys)[: size + 1])
     return KeysetPage(rows[:size], has_next=len(rows) > size, has_previous=after is not None, keys=keys)

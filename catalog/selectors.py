@@ -8,33 +8,36 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 
-from .errors import ErrorCode, NotFound, normalise_code
+from .errors import ErrorCode, NotFound, error, normalise_code
 from .filters import AuthorFilter, BookFilter
 from .isbn import normalise_isbn
 from .models import Author, Book, BookAuthor, Cart, CartItem, Order
 from .optimization import query_optimization_enabled
 from .policies import require_authenticated
+from .text import parse_int
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 
-def page_size_clamp(requested: int | None, *, default: int = DEFAULT_PAGE_SIZE) -> int:
-    """A page size in 1..MAX_PAGE_SIZE: too large gives the maximum, never an error."""
-    if requested is None or requested < 1:
+def page_size(requested: int | None, *, field: str, default: int = DEFAULT_PAGE_SIZE) -> int:
+    """A page size in 1..MAX_PAGE_SIZE: none gives the default, too large gives the maximum.
+
+    Less than one row is refused with ``invalid`` on ``field`` (a page holds at least one row).
+    """
+    if requested is None:
         return default
+    if isinstance(requested, bool) or not isinstance(requested, int) or requested < 1:
+        raise error(field, f"Ask for 1 to {MAX_PAGE_SIZE} rows (more gives {MAX_PAGE_SIZE}).", ErrorCode.INVALID)
     return min(requested, MAX_PAGE_SIZE)
 
 
 def object_id(value: Any) -> int | None:
-    """A positive database id from API input, or None when it cannot be one."""
+    """A positive database id from API input (an int, or plain digits), or None when it cannot be one."""
     if isinstance(value, bool):
         return None
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
+    number = value if isinstance(value, int) else parse_int(value) if isinstance(value, str) else None
+    return number if number is not None and 0 < number < 2**63 else None
 
 
 def _apply_filters(filterset_class, data: Mapping[str, Any] | None, queryset: QuerySet) -> QuerySet:
@@ -50,10 +53,12 @@ def _filter_errors(filterset) -> ValidationError:
     errors: dict[str, list[ValidationError]] = {}
     for field, field_errors in filterset.form.errors.as_data().items():
         for leaf in field_errors:
-            code = ErrorCode.INVALID_ORDERING if field == "ordering" else normalise_code(leaf.code)
+            code = normalise_code(leaf.code)
             message = leaf.message % leaf.params if leaf.params else str(leaf.message)
-            if field == "ordering":
-                message = "Unknown ordering field. Use one of the documented fields, with '-' for descending."
+            if field == "ordering" and code != ErrorCode.INVALID_CHARACTERS:
+                if code != ErrorCode.INVALID_ORDERING:
+                    message = "Unknown ordering. Use the documented fields, each once, with '-' for descending."
+                code = ErrorCode.INVALID_ORDERING
             errors.setdefault(field, []).append(ValidationError(message, code=code))
     return ValidationError(errors)
 

@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -28,6 +28,7 @@ from .models import (
 )
 from .policies import require_authenticated, require_catalog_editor
 from .selectors import author_get, book_get, cart_items_queryset, object_id
+from .text import check_text, check_texts, parse_decimal, strip_blanks
 from .versioning import bump_catalog_version
 
 _UNSET: Any = object()
@@ -45,26 +46,64 @@ def _full_clean(instance, *, exclude: Iterable[str] = ()) -> None:
         ) from None
 
 
+def _required(field: str) -> ValidationError:
+    return error(field, "This field is required.", ErrorCode.REQUIRED)
+
+
+def _text(value: Any, *, field: str, model_field: Any, required: bool = False) -> str:
+    """Text for a model field: a string without invalid characters, within the column's length
+    (counted as given), then stripped of blanks; empty is ``required`` when ``required``.
+
+    ``None`` is refused with ``required``: these columns are never NULL (an empty text is "").
+    """
+    if value is None:
+        raise _required(field)
+    if not isinstance(value, str):
+        raise error(field, "Enter text.", ErrorCode.INVALID)
+    check_text(value, field=field)
+    if model_field.max_length is not None and len(value) > model_field.max_length:
+        raise error(
+            field, f"Ensure this field has no more than {model_field.max_length} characters.", ErrorCode.MAX_LENGTH
+        )
+    value = strip_blanks(value)
+    if required and not value:
+        raise _required(field)
+    return value
+
+
 def _price(value: Any, *, field: str = "price") -> Decimal:
+    """A price from a Decimal, an int or a plain decimal string ("12.50"; not "1_000", not "1e3")."""
     message = f"Enter a price between 0.00 and {MAX_PRICE} with at most two decimal places."
-    if isinstance(value, bool) or value is None:
+    if value is None:
+        raise _required(field)
+    if isinstance(value, Decimal):
+        price = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        price = Decimal(value)
+    elif isinstance(value, str):
+        check_text(value, field=field)
+        price = parse_decimal(value)
+        if price is None:
+            raise error(field, message, ErrorCode.INVALID_PRICE)
+    else:
         raise error(field, message, ErrorCode.INVALID_PRICE)
-    try:
-        price = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise error(field, message, ErrorCode.INVALID_PRICE) from None
-    if not price.is_finite() or price < 0 or price > MAX_PRICE or price != price.quantize(Decimal("0.01")):
+    # is_signed: -0 too (the OpenAPI pattern has no sign).
+    if not price.is_finite() or price.is_signed() or price > MAX_PRICE or price != price.quantize(Decimal("0.01")):
         raise error(field, message, ErrorCode.INVALID_PRICE)
     return price.quantize(Decimal("0.01"))
 
 
 def _stock(value: Any) -> int:
+    if value is None:
+        raise _required("stock")
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_STOCK:
         raise error("stock", f"Stock must be a whole number between 0 and {MAX_STOCK}.", ErrorCode.INVALID_STOCK)
     return value
 
 
 def _quantity(value: Any) -> int:
+    if value is None:
+        raise _required("quantity")
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_QUANTITY_PER_LINE:
         raise error(
             "quantity",
@@ -74,7 +113,11 @@ def _quantity(value: Any) -> int:
     return value
 
 
-def _authors(author_ids: Iterable[Any]) -> list[Author]:
+def _authors(author_ids: Iterable[Any] | None) -> list[Author]:
+    if author_ids is None:
+        raise _required("author_ids")
+    if not isinstance(author_ids, list | tuple):
+        raise error("author_ids", "Give a list of author ids.", ErrorCode.INVALID)
     ids: list[int] = []
     for raw in author_ids:
         pk = object_id(raw)
@@ -87,6 +130,13 @@ def _authors(author_ids: Iterable[Any]) -> list[Author]:
     if missing:
         raise error("author_ids", f"Unknown author id(s): {', '.join(map(str, missing))}.", ErrorCode.NOT_FOUND)
     return [found[pk] for pk in ids]
+
+
+def _isbn(value: Any) -> str:
+    if value is None:
+        raise _required("isbn")
+    check_text(value, field="isbn")
+    return normalise_isbn(value)
 
 
 def _set_authors(book: Book, authors: list[Author]) -> None:
@@ -116,7 +166,7 @@ def _apply_book_fields(book: Book, fields: dict[str, Any]) -> list[Author] | Non
     errors: dict[str, list[ValidationError]] = {}
     authors = None
     converters = {
-        "isbn": lambda v: normalise_isbn(v),
+        "isbn": _isbn,
         "price": _price,
         "stock": _stock,
     }
@@ -125,11 +175,12 @@ def _apply_book_fields(book: Book, fields: dict[str, Any]) -> list[Author] | Non
             continue
         try:
             if name == "author_ids":
-                authors = _authors(value or [])
+                authors = _authors(value)
             elif name in converters:
                 setattr(book, name, converters[name](value))
             elif name in ("title", "subtitle", "description"):
-                setattr(book, name, (value or "").strip() if isinstance(value, str) else value)
+                model_field = Book._meta.get_field(name)
+                setattr(book, name, _text(value, field=name, model_field=model_field, required=not model_field.blank))
             elif name == "published_date":
                 if value is not None and not isinstance(value, datetime.date):
                     raise error("published_date", "Enter a date as YYYY-MM-DD.", ErrorCode.INVALID)
@@ -173,7 +224,7 @@ def book_create(
             "stock": stock,
             "published_date": published_date,
             "description": description,
-            "author_ids": list(author_ids),
+            "author_ids": author_ids,
         },
     )
     return _save_book(book, authors)
@@ -195,7 +246,7 @@ def book_update(
 ) -> Book:
     """Change the given fields of a book (staff only); fields not given stay as they are."""
     require_catalog_editor(actor)
-    book = book_get(book_id=book_id)
+    book = _locked_book(book_id)
     authors = _apply_book_fields(
         book,
         {
@@ -206,7 +257,7 @@ def book_update(
             "stock": stock,
             "published_date": published_date,
             "description": description,
-            "author_ids": author_ids if author_ids is _UNSET else list(author_ids),
+            "author_ids": author_ids,
         },
     )
     return _save_book(book, authors)
@@ -216,16 +267,28 @@ def book_update(
 def book_delete(*, actor: AbstractBaseUser, book_id: Any) -> None:
     """Remove a book; cart lines holding it go too, past orders keep their copied lines."""
     require_catalog_editor(actor)
-    book_get(book_id=book_id).delete()
+    # Locked before the cascade is collected: a cart line being added meanwhile is either
+    # committed first (and collected) or waits and finds the book gone.
+    _locked_book(book_id).delete()
     bump_catalog_version()
 
 
 def _apply_author_fields(author: Author, *, name: str = _UNSET, bio: str = _UNSET) -> Author:
-    if name is not _UNSET:
-        author.name = name.strip() if isinstance(name, str) else name
-    if bio is not _UNSET:
-        author.bio = (bio or "").strip() if isinstance(bio, str) else bio
-    _full_clean(author)
+    errors: dict[str, list[ValidationError]] = {}
+    for field, value in (("name", name), ("bio", bio)):
+        if value is _UNSET:
+            continue
+        model_field = Author._meta.get_field(field)
+        try:
+            setattr(author, field, _text(value, field=field, model_field=model_field, required=not model_field.blank))
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    try:
+        _full_clean(author, exclude=errors.keys())
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
     author.save()
     return author_get(author_id=author.pk)
 
@@ -250,6 +313,19 @@ def author_delete(*, actor: AbstractBaseUser, author_id: Any) -> None:
     require_catalog_editor(actor)
     author_get(author_id=author_id).delete()
     bump_catalog_version()
+
+
+def _locked_book(book_id: Any, *, field: str | None = None, share: bool = False) -> Book:
+    """A book row locked until the transaction ends, or ``not_found``.
+
+    ``share`` takes the weaker lock (FOR NO KEY UPDATE) of a writer that only refers to the
+    book: it still waits for, and is waited for by, the removal of the book.
+    """
+    pk = object_id(book_id)
+    book = Book.objects.select_for_update(no_key=share).filter(pk=pk).first() if pk else None
+    if book is None:
+        raise NotFound("Book not found.", field=field)
+    return book
 
 
 def _locked_cart(user: AbstractBaseUser) -> Cart:
@@ -283,7 +359,7 @@ def cart_item_add(*, user: AbstractBaseUser, book_id: Any, quantity: int = 1) ->
     """
     cart = _locked_cart(user)
     quantity = _quantity(quantity)
-    book = book_get(book_id=book_id, field="book_id")
+    book = _locked_book(book_id, field="book_id", share=True)
     item = cart.items.filter(book=book).first()
     new_quantity = quantity + (item.quantity if item else 0)
     if new_quantity > MAX_QUANTITY_PER_LINE:
@@ -311,8 +387,10 @@ def cart_item_update(*, user: AbstractBaseUser, item_id: Any, quantity: int) -> 
     item = _own_item(cart, item_id)
     quantity = _quantity(quantity)
     _check_stock(item.book, quantity)
+    # A conditional update: the line goes with its book if the book is removed meanwhile.
+    if not CartItem.objects.filter(pk=item.pk).update(quantity=quantity):
+        raise NotFound("Cart item not found.")
     item.quantity = quantity
-    item.save(update_fields=["quantity"])
     return item
 
 
@@ -345,18 +423,12 @@ def checkout(*, user: AbstractBaseUser) -> Order:
     for item in items:
         taken = Book.objects.filter(pk=item.book_id, stock__gte=item.quantity).update(stock=F("stock") - item.quantity)
         if not taken:
-            item.book.refresh_from_db(fields=["stock"])
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        ValidationError(
-                            f"Only {item.book.stock} copies of '{item.book.title}' are in stock; "
-                            f"your cart has {item.quantity}.",
-                            code=ErrorCode.INSUFFICIENT_STOCK,
-                        )
-                    ]
-                }
-            )
+            stock = Book.objects.filter(pk=item.book_id).values_list("stock", flat=True).first()
+            if stock is None:
+                message = f"'{item.book.title}' is no longer in the catalog; take it out of your cart."
+            else:
+                message = f"Only {stock} copies of '{item.book.title}' are in stock; your cart has {item.quantity}."
+            raise ValidationError({NON_FIELD_ERRORS: [ValidationError(message, code=ErrorCode.INSUFFICIENT_STOCK)]})
     # Prices are read after the stock rows are locked by our updates.
     books = Book.objects.in_bulk([item.book_id for item in items])
     lines = [
@@ -380,8 +452,23 @@ def checkout(*, user: AbstractBaseUser) -> Order:
 
 
 def token_create(*, username: str, password: str) -> str:
-    """The API token of a user, made on first use, for a correct username and password."""
-    user = authenticate(username=username, password=password)
+    """The API token of a user, made on first use, for a correct username and password.
+
+    The username is read without surrounding blanks; the password exactly as given.
+    """
+    errors = {}
+    for field, value, given in (
+        ("username", username, strip_blanks(username) if isinstance(username, str) else username),
+        ("password", password, password),
+    ):
+        if given is None or given == "":
+            errors[field] = [ValidationError("This field is required.", code=ErrorCode.REQUIRED)]
+        elif not isinstance(value, str):
+            errors[field] = [ValidationError("Enter text.", code=ErrorCode.INVALID)]
+    if errors:
+        raise ValidationError(errors)
+    check_texts([("username", username), ("password", password)])
+    user = authenticate(username=strip_blanks(username), password=password)
     if user is None or not user.is_active:
         raise error(None, "Unable to sign in with the given username and password.", ErrorCode.INVALID_CREDENTIALS)
     token, _ = Token.objects.get_or_create(user=user)

@@ -40,6 +40,9 @@ SPECTACULAR_SETTINGS = {
         "`field` is null for errors of the whole request and `code` comes from one catalogue."
     ),
     "VERSION": "1.0.0",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api_rest.schema.postprocess"],
+    # The documented request bodies are JSON; forms are accepted too, for the browsable API.
+    "PARSER_WHITELIST": ["api_rest.parsers.JSONParser"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
     "SWAGGER_UI_DIST": "SIDECAR",

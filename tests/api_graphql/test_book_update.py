@@ -46,7 +46,7 @@ def test_book_update_by_global_id_replaces_authors_and_clears_the_date(gql, staf
     [
         ({"stock": -1}, [("stock", "invalid_stock")]),
         ({"price": "abc"}, [("price", "invalid_price")]),
-        ({"price": None}, [("price", "invalid_price")]),
+        ({"price": None}, [("price", "required")]),
         ({"title": ""}, [("title", "required")]),
         ({"isbn": "123"}, [("isbn", "invalid_isbn")]),
         ({"authorIds": ["999999"]}, [("authorIds", "not_found")]),

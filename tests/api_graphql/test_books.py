@@ -72,7 +72,7 @@ def test_books_ordering_combines_keys(gql, db):
         ('publishedAfter: "2020-13-45"', "publishedAfter", "invalid"),
         ('publishedBefore: "yesterday"', "publishedBefore", "invalid"),
         ('minPrice: "cheap"', "minPrice", "invalid"),
-        ('maxPrice: "1e999999"', "maxPrice", "max_value"),
+        ('maxPrice: "1e999999"', "maxPrice", "invalid"),
         (f'search: "{"x" * 201}"', "search", "max_length"),
         ('authorId: "abc"', "authorId", "invalid"),
         ('after: "nonsense"', "after", "invalid"),
@@ -126,7 +126,7 @@ def test_books_edge_cursors_resume_after_that_edge(gql, db):
     assert titles(answer) == ["T2"]
 
 
-@pytest.mark.parametrize(("first", "size"), [(None, 20), (5, 5), (100, 100), (500, 100), (0, 20), (-3, 20)])
+@pytest.mark.parametrize(("first", "size"), [(None, 20), (5, 5), (100, 100), (500, 100)])
 def test_books_page_size_defaults_to_20_and_is_capped_at_100(gql, db, first, size):
     for _ in range(120):
         BookFactory()
@@ -135,6 +135,16 @@ def test_books_page_size_defaults_to_20_and_is_capped_at_100(gql, db, first, siz
     assert not answer.errors
     assert len(answer.data["books"]["edges"]) == size
     assert answer.data["books"]["totalCount"] == 120
+
+
+@pytest.mark.parametrize("argument", ["first: 0", "first: -3", "last: 0", "last: -1"])
+def test_books_page_of_less_than_one_row_is_refused_on_its_argument(gql, db, argument):
+    BookFactory()
+    answer = gql(f"{{ books({argument}) {{ edges {{ node {{ databaseId }} }} }} }}")
+    assert [(e["extensions"]["field"], e["extensions"]["code"]) for e in answer.errors] == [
+        (argument.split(":")[0], "invalid")
+    ]
+    assert answer.data == {"books": None}
 
 
 def test_books_last_is_capped_too(gql, db):

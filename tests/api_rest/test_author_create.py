@@ -23,7 +23,7 @@ def test_author_create_adds_an_author(staff_api):
         ({"name": None}, [("name", "required")]),
         ({"name": "n" * 201}, [("name", "max_length")]),
         ({"name": {"first": "Octavia"}}, [("name", "invalid")]),
-        ({"name": "Octavia\x00"}, [("name", "invalid")]),
+        ({"name": "Octavia\x00"}, [("name", "invalid_characters")]),
         ({"name": "Octavia", "bio": ["a", "list"]}, [("bio", "invalid")]),
     ],
 )

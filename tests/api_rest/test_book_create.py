@@ -82,7 +82,7 @@ def test_book_create_accepts_form_data(staff_api):
         ({"title": "x" * 256}, [("title", "max_length")]),
         ({"title": None}, [("title", "required")]),
         ({"title": ["a list"]}, [("title", "invalid")]),
-        ({"title": "nul\x00byte"}, [("title", "invalid")]),
+        ({"title": "nul\x00byte"}, [("title", "invalid_characters")]),
         ({"published_date": "1969-02-30"}, [("published_date", "invalid")]),
         ({"author_ids": [999999]}, [("author_ids", "not_found")]),
         ({"author_ids": "1,2"}, [("author_ids", "invalid")]),

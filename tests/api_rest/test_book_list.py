@@ -97,10 +97,23 @@ def test_book_list_page_size_defaults_to_20_and_is_capped_at_100(anon):
         assert len(response.json()["results"]) == 100
 
 
-@pytest.mark.parametrize("page_size", ["0", "-3", "abc", ""])
-def test_book_list_unusable_page_size_gives_the_default(anon, page_size):
+def test_book_list_empty_page_size_gives_the_default(anon):
     BookFactory.create_batch(21)
-    assert len(anon.get(f"/api/books/?page_size={page_size}").json()["results"]) == 20
+    assert len(anon.get("/api/books/?page_size=").json()["results"]) == 20
+
+
+@pytest.mark.parametrize("page_size", ["0", "-3", "abc", "1_0", "1.5", " 5", "\u0665"])
+def test_book_list_page_size_below_one_or_not_plain_digits_is_invalid(anon, page_size):
+    BookFactory()
+    response = anon.get("/api/books/", {"page_size": page_size})
+    assert response.status_code == 400
+    assert codes(response) == [("page_size", "invalid")]
+
+
+@pytest.mark.parametrize("page", ["1_0", "\u0661", " 1"])
+def test_book_list_page_number_in_any_other_writing_than_plain_digits_is_not_found(anon, page):
+    BookFactory()
+    assert anon.get("/api/books/", {"page": page}).status_code == 404
 
 
 @pytest.mark.parametrize("page", ["2", "0", "-1", "abc", "99999999999999999999999"])
@@ -124,7 +137,7 @@ def test_book_list_page_out_of_range_is_not_found(anon, book, page):
         ("in_stock=maybe", [("in_stock", "invalid")]),
         ("published_after=yesterday", [("published_after", "invalid")]),
         ("search=" + "x" * 201, [("search", "max_length")]),
-        ("search=a%00b", [("search", "invalid")]),
+        ("search=a%00b", [("search", "invalid_characters")]),
     ],
 )
 def test_book_list_bad_filters_answer_400_with_the_field(anon, book, query, errors):

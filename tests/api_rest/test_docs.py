@@ -150,3 +150,31 @@ def test_docs_pages_load_every_asset_from_our_own_static_files(anon, path):
         assert served.status_code == 200, asset
         served.close()
     assert not re.search(r"https?://|//cdn|googleapis|jsdelivr|unpkg", html)
+
+
+def test_every_operation_documents_429_and_503_with_a_retry_after_header(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            for status in ("429", "503"):
+                response = operation["responses"][status]
+                assert response["headers"]["Retry-After"]["required"] is True, (path, method, status)
+
+
+def test_the_document_states_the_rules_the_server_enforces(schema):
+    components = schema["components"]["schemas"]
+    parameters = {p["name"]: p for p in schema["paths"]["/api/books/"]["get"]["parameters"]}
+    assert "-price" in parameters["ordering"]["schema"]["enum"]
+    assert parameters["author"]["schema"]["minimum"] == 1
+    assert parameters["page_size"]["schema"]["minimum"] == 1
+    assert parameters["search"]["schema"]["maxLength"] == 200
+    assert all(p.get("allowEmptyValue") for p in parameters.values())
+    for component, field in (("BookInput", "title"), ("AuthorInput", "name"), ("TokenCreateInput", "username")):
+        assert components[component]["properties"][field]["minLength"] == 1, (component, field)
+    assert components["TokenCreateInput"]["properties"]["password"]["minLength"] == 1
+    assert components["BookInput"]["properties"]["title"]["maxLength"] == 255
+    for component in ("CartItemAddInput", "PatchedCartItemUpdateInput"):
+        quantity = components[component]["properties"]["quantity"]
+        assert (quantity["minimum"], quantity["maximum"]) == (1, 99)
+    assert components["PatchedCartItemUpdateInput"]["required"] == ["quantity"]
+    assert schema["paths"]["/api/cart/items/{item_id}/"]["patch"]["requestBody"]["required"] is True
+    assert "400" in schema["paths"]["/api/orders/"]["get"]["responses"]

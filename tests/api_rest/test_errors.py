@@ -63,8 +63,8 @@ def test_json_that_is_not_an_object_is_400(staff_api, body, code):
 @pytest.mark.parametrize(
     ("field", "value", "code"),
     [
-        ("title", "nul\u0000byte", "invalid"),
-        ("title", "lone \ud800 surrogate", "invalid"),
+        ("title", "nul\u0000byte", "invalid_characters"),
+        ("title", "lone \ud800 surrogate", "invalid_characters"),
         ("price", 1e308 * 10, None),
         ("price", "1" * 400, "invalid_price"),
         ("stock", 10**400, "invalid_stock"),

@@ -45,7 +45,14 @@ def test_cart_totals_are_computed_from_current_prices(alice):
     assert (cart.item_count, cart.total) == (3, Decimal("15.00"))
 
 
-@pytest.mark.parametrize("quantity", [0, -1, 100, 10**20, True, "2", 1.5, None])
+def test_cart_item_add_without_a_quantity_is_required(alice, book):
+    with pytest.raises(ValidationError) as exc:
+        cart_item_add(user=alice, book_id=book.id, quantity=None)
+    assert error_pairs(exc.value) == [("quantity", "required")]
+    assert not CartItem.objects.exists()
+
+
+@pytest.mark.parametrize("quantity", [0, -1, 100, 10**20, True, "2", 1.5])
 def test_cart_item_add_rejects_quantities_outside_1_to_99(alice, book, quantity):
     with pytest.raises(ValidationError) as exc:
         cart_item_add(user=alice, book_id=book.id, quantity=quantity)

@@ -14,7 +14,9 @@ def test_token_create_returns_the_same_token_each_time(alice):
     assert Token.objects.get(user=alice).key == key
 
 
-@pytest.mark.parametrize(("username", "password"), [("alice", "wrong"), ("nobody", "secret-pass-123"), ("", "")])
+@pytest.mark.parametrize(
+    ("username", "password"), [("alice", "wrong"), ("nobody", "secret-pass-123"), ("alice", "  "), (" alice", "wrong")]
+)
 def test_token_create_with_bad_credentials(alice, username, password):
     with pytest.raises(ValidationError) as exc:
         token_create(username=username, password=password)
@@ -27,3 +29,25 @@ def test_token_create_refuses_inactive_users(alice):
     alice.save()
     with pytest.raises(ValidationError):
         token_create(username="alice", password="secret-pass-123")
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "errors"),
+    [
+        ("", "", [("password", "required"), ("username", "required")]),
+        (" \t", "secret-pass-123", [("username", "required")]),
+        ("alice", "", [("password", "required")]),
+        (None, None, [("password", "required"), ("username", "required")]),
+        ("al\x00ice", "secret-pass-123", [("username", "invalid_characters")]),
+        ("alice", "pa\ud800ss", [("password", "invalid_characters")]),
+    ],
+)
+def test_token_create_refuses_missing_or_unreadable_credentials(alice, username, password, errors):
+    with pytest.raises(ValidationError) as exc:
+        token_create(username=username, password=password)
+    assert sorted(error_pairs(exc.value)) == errors
+    assert not Token.objects.exists()
+
+
+def test_token_create_reads_the_username_without_surrounding_blanks(alice):
+    assert token_create(username=" alice\n", password="secret-pass-123")
