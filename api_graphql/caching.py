@@ -15,12 +15,12 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from graphene_django.views import GraphQLView
 from graphql import OperationType, get_operation_ast
-from graphql.language import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode
+from graphql.language import FragmentDefinitionNode
 
 from catalog.read_cache import CatalogRead
 
 from .charging import TooComplex, check_list_variables
-from .cost import document_cost
+from .cost import document_cost, root_field_nodes
 from .documents import current_limits, parse_and_validate
 from .persisted import PersistedQueryError, document_hash, register, resolve_query
 from .schema import schema
@@ -57,23 +57,6 @@ def _json_param(value: Any) -> Any:
     return value
 
 
-def _root_fields(selection_set, fragments: dict[str, FragmentDefinitionNode]) -> set[str]:
-    names: set[str] = set()
-    seen: set[str] = set()
-    stack = [selection_set]
-    while stack:
-        for selection in stack.pop().selections:
-            if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
-            elif isinstance(selection, InlineFragmentNode):
-                stack.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-                seen.add(selection.name.value)
-                if selection.name.value in fragments:
-                    stack.append(fragments[selection.name.value].selection_set)
-    return names
-
-
 def catalog_read(request: HttpRequest) -> CatalogRead | None:
     """The request as a catalog read, or None when it is none."""
     if request.path_info != "/graphql/":
@@ -106,7 +89,7 @@ def catalog_read(request: HttpRequest) -> CatalogRead | None:
     if operation is None or operation.operation != OperationType.QUERY:
         return None
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    if not _root_fields(operation.selection_set, fragments) <= CATALOG_ROOT_FIELDS:
+    if not {node.name.value for node in root_field_nodes(operation.selection_set, fragments)} <= CATALOG_ROOT_FIELDS:
         return None
     try:
         check_list_variables(graphql_schema, operation, variables)

@@ -171,15 +171,15 @@ def _flat(node: FieldNode, fragments: Mapping[str, FragmentDefinitionNode]) -> i
     return total
 
 
-def root_field_count(selections: SelectionSetNode, fragments: Mapping[str, FragmentDefinitionNode]) -> int:
-    keys: set[str] = set()
+def root_field_nodes(selections: SelectionSetNode, fragments: Mapping[str, FragmentDefinitionNode]) -> list[FieldNode]:
+    """The fields an operation selects at its root, through fragments (each fragment once)."""
+    nodes: list[FieldNode] = []
     seen: set[str] = set()
     stack = [selections]
     while stack:
         for selection in stack.pop().selections:
             if isinstance(selection, FieldNode):
-                if selection.name.value != "__typename":
-                    keys.add((selection.alias or selection.name).value)
+                nodes.append(selection)
             elif isinstance(selection, InlineFragmentNode):
                 stack.append(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
@@ -187,7 +187,13 @@ def root_field_count(selections: SelectionSetNode, fragments: Mapping[str, Fragm
                 if name not in seen and name in fragments:
                     seen.add(name)
                     stack.append(fragments[name].selection_set)
-    return len(keys)
+    return nodes
+
+
+def root_field_count(selections: SelectionSetNode, fragments: Mapping[str, FragmentDefinitionNode]) -> int:
+    """Root fields by response key (an alias is a field of its own); ``__typename`` does not count."""
+    nodes = root_field_nodes(selections, fragments)
+    return len({(node.alias or node.name).value for node in nodes if node.name.value != "__typename"})
 
 
 def document_cost(

@@ -59,13 +59,14 @@ class TextFormField(forms.CharField):
         return super().to_python(value)
 
 
-class PlainDecimalFormField(forms.DecimalField):
-    """Only plain decimals ("12.50"), of at most ``max_length`` characters: Python's Decimal also
-    reads "1_000", " 5 " and "1e3"."""
+class _PlainFormField:
+    """A form field that reads its text with one of catalog.text's strict parsers."""
 
-    def __init__(self, *, max_length: int | None = None, **kwargs) -> None:
-        self.max_length = max_length
-        super().__init__(**kwargs)
+    max_length: int | None = None
+
+    @staticmethod
+    def parse(text: str):
+        raise NotImplementedError
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -77,40 +78,33 @@ class PlainDecimalFormField(forms.DecimalField):
             raise forms.ValidationError(
                 f"Ensure this value has at most {self.max_length} characters.", code=ErrorCode.MAX_LENGTH
             )
-        number = parse_decimal(text)
-        if number is None:
+        parsed = self.parse(text)
+        if parsed is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
+        return parsed
 
 
-class PlainIntegerFormField(forms.IntegerField):
+class PlainDecimalFormField(_PlainFormField, forms.DecimalField):
+    """Only plain decimals ("12.50"), of at most ``max_length`` characters: Python's Decimal also
+    reads "1_000", " 5 " and "1e3"."""
+
+    parse = staticmethod(parse_decimal)
+
+    def __init__(self, *, max_length: int | None = None, **kwargs) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+
+class PlainIntegerFormField(_PlainFormField, forms.IntegerField):
     """Only plain ASCII digits: Python's int also reads "1_0" and "٣"."""
 
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value)
-        if has_invalid_characters(text):
-            raise forms.ValidationError(INVALID_CHARACTERS_MESSAGE, code=ErrorCode.INVALID_CHARACTERS)
-        number = parse_int(text)
-        if number is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
+    parse = staticmethod(parse_int)
 
 
-class PlainDateFormField(forms.DateField):
+class PlainDateFormField(_PlainFormField, forms.DateField):
     """Only YYYY-MM-DD, the format both APIs document (Django also reads 10/25/2006)."""
 
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value)
-        if has_invalid_characters(text):
-            raise forms.ValidationError(INVALID_CHARACTERS_MESSAGE, code=ErrorCode.INVALID_CHARACTERS)
-        date = parse_date(text)
-        if date is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return date
+    parse = staticmethod(parse_date)
 
 
 class TextFilter(django_filters.CharFilter):
