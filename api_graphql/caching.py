@@ -8,12 +8,10 @@ the answer; the cost is the one the budget charges for the document.
 """
 
 import json
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
-from graphene_django.views import GraphQLView
 from graphql import OperationType, get_operation_ast
 from graphql.language import FragmentDefinitionNode
 
@@ -22,64 +20,57 @@ from catalog.read_cache import CatalogRead
 from .charging import TooComplex, check_list_variables
 from .cost import document_cost, root_field_nodes
 from .documents import current_limits, parse_and_validate
+from .negotiation import graphql_response_type, prefers_html
 from .persisted import PersistedQueryError, document_hash, register, resolve_query
 from .schema import schema
+from .views import CatalogGraphQLView, GraphQLParams, RequestRefused
 
 CATALOG_ROOT_FIELDS = frozenset({"books", "book", "authors", "author", "__typename", "__schema", "__type"})
-JSON = "application/json"
 
 
-def _params(request: HttpRequest) -> dict[str, Any] | None:
+def _params(request: HttpRequest) -> GraphQLParams | None:
+    """The request's parameters read exactly as the view reads them; None where the view would refuse."""
     if request.method == "GET":
-        return dict(request.GET.items())
-    if request.method != "POST":
-        return None
-    if request.META.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower() != JSON:
+        reader = CatalogGraphQLView.params_from_query_string
+    elif request.method == "POST":
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None
+        # A catalog read is a small document and its variables; the view answers anything larger.
+        if not 0 < length <= min(settings.GRAPHQL_MAX_DOCUMENT_BYTES * 8, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0):
+            return None
+        reader = CatalogGraphQLView.params_from_body
+    else:
         return None
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
+        return reader(request)
+    except (RequestRefused, RequestDataTooBig):
         return None
-    # A catalog read is a small document and its variables; the view answers anything larger.
-    limit = min(settings.GRAPHQL_MAX_DOCUMENT_BYTES * 8, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
-    if not 0 < length <= limit:
-        return None
-    try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeError, RequestDataTooBig):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _json_param(value: Any) -> Any:
-    if isinstance(value, str):
-        return json.loads(value) if value.strip() else None
-    return value
 
 
 def catalog_read(request: HttpRequest) -> CatalogRead | None:
     """The request as a catalog read, or None when it is none."""
     if request.path_info != "/graphql/":
         return None
-    if request.method == "GET" and GraphQLView.request_wants_html(request) and "raw" not in request.GET:
+    accept = request.headers.get("Accept")
+    if request.method == "GET" and "raw" not in request.GET and prefers_html(accept):
         return None  # GraphiQL
+    if graphql_response_type(accept) is None:
+        return None  # the view answers 406
     params = _params(request)
-    if not params:
+    if params is None:
         return None
+    variables, operation_name = params.variables, params.operation_name
     try:
-        variables = _json_param(params.get("variables"))
-        extensions = _json_param(params.get("extensions"))
-        query, register_as = resolve_query(params.get("query"), extensions)
+        query, register_as = resolve_query(params.query, params.extensions)
     except (ValueError, UnicodeError, PersistedQueryError):
         return None
-    operation_name = params.get("operationName") or None
     if (
         not isinstance(query, str)
         or not query
         or len(query.encode("utf-8", "surrogatepass")) > (settings.GRAPHQL_MAX_DOCUMENT_BYTES)
     ):
-        return None
-    if (variables is not None and not isinstance(variables, dict)) or not isinstance(operation_name, str | None):
         return None
     graphql_schema = schema.graphql_schema
     document, errors = parse_and_validate(graphql_schema, query, current_limits(), settings.GRAPHQL_MAX_TOKENS)

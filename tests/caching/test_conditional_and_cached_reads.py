@@ -189,3 +189,23 @@ def test_a_database_outage_on_the_version_read_is_the_views_503(shelf, monkeypat
     response = rest_get(Client(raise_request_exception=False))
     assert response.status_code == 503
     assert response.json()["errors"][0]["code"] == "service_unavailable"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"operationName": 0}, {"operationName": False}, {"extensions": 0}, {"extensions": []}, {"variables": "{}"}],
+)
+def test_a_stored_answer_never_answers_a_request_the_view_would_refuse(shelf, extra):
+    client = Client()
+    assert gql_post(client, "{ __typename }")["X-Cache"] == "miss"
+    body = json.dumps({"query": "{ __typename }", **extra})
+    refused = client.post("/graphql/", body, content_type="application/json")
+    assert refused.status_code == 400
+    assert "X-Cache" not in refused
+
+
+def test_a_stored_answer_never_answers_an_accept_the_view_cannot_meet(shelf):
+    client = Client()
+    gql_get(client)
+    refused = client.get("/graphql/", {"query": BOOKS}, HTTP_ACCEPT="image/png")
+    assert refused.status_code == 406
