@@ -20,6 +20,7 @@ bench/results/memory.md and .json.
 
 import argparse
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -38,7 +39,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.cases import CACHED_CASE, CACHED_SIZE
+from bench.cases import CACHED_CASE, CACHED_SIZE, FLOOR
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -186,8 +187,6 @@ def prepared(send, variant):
     second; the second must have the variant's status and X-Cache state, else the run stops
     (it would measure something else).
     """
-    import dataclasses
-
     if variant.register is not None:
         status, _, body = send(dataclasses.replace(variant, method="POST", path="/graphql/", body=variant.register))
         if status != 200 or b'"errors"' in body:
@@ -377,8 +376,6 @@ def cpu_per_request(results: list[dict]) -> dict[str, float]:
 
 
 def run_cases(args, server: Server, cases) -> list[dict]:
-    import dataclasses
-
     rows = []
     for case in cases:
         send = functools.partial(http, server.port)
@@ -516,6 +513,7 @@ def _ratio_panel(axis, rows: list[dict]) -> None:
 def _cache_panel(axis, rows: list[dict]) -> None:
     """The cached-page case: one group per style and transport, cold, warm and 304 side by side."""
     by_name = {r["variant"]: r for r in rows}
+    floor = by_name.get(FLOOR)
     width = 0.8 / len(CACHE_STATES)
     styles = [style for style in CACHE_STYLES if any(f"{style}-{state}" in by_name for state in CACHE_STATES)]
     for i, (state, colour) in enumerate(CACHE_STATES.items()):
@@ -529,6 +527,14 @@ def _cache_panel(axis, rows: list[dict]) -> None:
         )
         axis.bar_label(bars, labels=[f"{r['ratio']:.2f}\n{r['rps']:.0f}/s" for _, r in present], fontsize=7, padding=2)
     axis.axhline(1, color=COLOURS["baseline"], linewidth=1.5, label="uncached baseline (1x)")
+    if floor is not None:
+        axis.axhline(
+            floor["ratio"],
+            color="#555555",
+            linestyle="--",
+            linewidth=1,
+            label=f"floor: /healthz ({floor['ratio']:.1f}x)",
+        )
     axis.axhline(5, color="#e07a1f", linestyle=":", linewidth=1, label="warm target 5x")
     axis.axhline(8, color="#8c3b0c", linestyle=":", linewidth=1, label="304 target 8x")
     axis.set_xticks(
@@ -729,6 +735,17 @@ def main() -> int:
         cases = [c for c in cases if c.name in wanted]
     else:
         cases = [c for c in cases if c.group == "main"]
+    from django.conf import settings
+
+    if not settings.READ_CACHE:
+        # READ_CACHE=0: what the uncached cases cost with no cache in the way at all.
+        if any(c.name == CACHED_CASE for c in cases):
+            print(f"READ_CACHE=0 leaves nothing to measure in {CACHED_CASE}: leave it out (--cases).", file=sys.stderr)
+            return 2
+        cases = [
+            dataclasses.replace(c, variants=tuple(dataclasses.replace(v, cache=None) for v in c.variants))
+            for c in cases
+        ]
     if any(c.group == "n+1" for c in cases):
         if any(c.group != "n+1" for c in cases):
             print("Run the n+1 case on its own: it needs REQUEST_METRICS on for the whole server.", file=sys.stderr)
@@ -787,7 +804,7 @@ def main() -> int:
         "rounds": args.rounds,
         "duration": args.duration,
         "workers": gunicorn_setup(env),
-        "cache": "Redis (django-redis), throttle rates off",
+        "cache": "Redis (django-redis), throttle rates off" + ("" if settings.READ_CACHE else ", READ_CACHE off"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
