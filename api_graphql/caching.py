@@ -22,7 +22,7 @@ from catalog.read_cache import CatalogRead
 from .charging import TooComplex, check_list_variables
 from .cost import document_cost
 from .documents import current_limits, parse_and_validate
-from .persisted import PersistedQueryError, document_hash, resolve_query
+from .persisted import PersistedQueryError, document_hash, register, resolve_query
 from .schema import schema
 
 CATALOG_ROOT_FIELDS = frozenset({"books", "book", "authors", "author", "__typename", "__schema", "__type"})
@@ -86,7 +86,7 @@ def catalog_read(request: HttpRequest) -> CatalogRead | None:
     try:
         variables = _json_param(params.get("variables"))
         extensions = _json_param(params.get("extensions"))
-        query, _ = resolve_query(params.get("query"), extensions)
+        query, register_as = resolve_query(params.get("query"), extensions)
     except (ValueError, UnicodeError, PersistedQueryError):
         return None
     operation_name = params.get("operationName") or None
@@ -102,6 +102,10 @@ def catalog_read(request: HttpRequest) -> CatalogRead | None:
     document, errors = parse_and_validate(graphql_schema, query, current_limits(), settings.GRAPHQL_MAX_TOKENS)
     if errors or document is None:
         return None
+    if register_as:
+        # As the view does once a document validates: the answer may come from the cache, and
+        # the view then never runs.
+        register(register_as, query)
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation != OperationType.QUERY:
         return None
