@@ -502,12 +502,20 @@ def _ratio_panel(axis, rows: list[dict]) -> None:
             color=COLOURS.get(variant),
         )
         axis.bar_label(bars, labels=[f"{v:.2f}" for _, v in present], fontsize=7, padding=2)
+        ratios = {r["case"]: r["cpu_ratio"] for r in rows if r["variant"] == variant}
+        _cpu_marks(axis, [x + i * width for x, _ in present], [ratios[cases[x]] for x, _ in present])
     axis.axhline(0.75, color="#2f6fb3", linestyle=":", linewidth=1, label="REST target 0.75x")
     axis.axhline(0.45, color="#c2185b", linestyle=":", linewidth=1, label="GraphQL target 0.45x")
     axis.set_xticks([x + width * (len(variants) - 1) / 2 for x in range(len(cases))], cases)
     axis.set_ylabel("throughput / hand-written baseline")
-    axis.legend(loc="upper center", fontsize=8, ncols=6, bbox_to_anchor=(0.5, -0.07), frameon=False)
-    axis.set_ylim(0, max(1.3, max(r["ratio"] for r in rows) * 1.12))
+    axis.legend(loc="upper center", fontsize=8, ncols=7, bbox_to_anchor=(0.5, -0.07), frameon=False)
+    axis.set_ylim(0, max(1.3, max(max(r["ratio"], r["cpu_ratio"]) for r in rows) * 1.12))
+
+
+def _cpu_marks(axis, xs: list[float], ratios: list[float]) -> None:
+    """A black diamond on each bar at its CPU ratio (what the throughput ratio is on an idle machine)."""
+    first = not any(c.get_label() == "CPU ratio" for c in axis.collections)
+    axis.scatter(xs, ratios, marker="D", s=12, color="black", zorder=3, label="CPU ratio" if first else None)
 
 
 def _cache_panel(axis, rows: list[dict]) -> None:
@@ -526,6 +534,7 @@ def _cache_panel(axis, rows: list[dict]) -> None:
             color=colour,
         )
         axis.bar_label(bars, labels=[f"{r['ratio']:.2f}\n{r['rps']:.0f}/s" for _, r in present], fontsize=7, padding=2)
+        _cpu_marks(axis, [x + i * width for x, _ in present], [r["cpu_ratio"] for _, r in present])
     axis.axhline(1, color=COLOURS["baseline"], linewidth=1.5, label="uncached baseline (1x)")
     if floor is not None:
         axis.axhline(
@@ -541,8 +550,8 @@ def _cache_panel(axis, rows: list[dict]) -> None:
         [x + width * (len(CACHE_STATES) - 1) / 2 for x in range(len(styles))], [CACHE_STYLES[s] for s in styles]
     )
     axis.set_ylabel("throughput / uncached hand-written baseline")
-    axis.legend(loc="upper left", fontsize=8, ncols=2, frameon=False)
-    axis.set_ylim(0, max(9, max(r["ratio"] for r in rows) * 1.2))
+    axis.legend(loc="upper left", fontsize=8, ncols=4, frameon=False)
+    axis.set_ylim(0, max(10, max(max(r["ratio"], r["cpu_ratio"]) for r in rows) * 1.2))
 
 
 def chart(rows: list[dict], path: Path, title: str) -> None:
