@@ -48,11 +48,11 @@ $(VENV)/.bench-installed: $(STAMP) requirements/bench.txt
 	$(BIN)/python -m pip install --quiet -r requirements/bench.txt
 	touch $@
 
-bench: $(VENV)/.bench-installed ## Benchmark REST and GraphQL against a hand-written baseline under wrk (DATABASE_URL=postgres://...)
+bench: $(VENV)/.bench-installed ## Benchmark REST and GraphQL, uncached and cached, against a hand-written baseline under wrk (DATABASE_URL=postgres://... REDIS_URL=redis://...)
 	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-bench-scale: $(VENV)/.bench-installed ## Benchmark 10,000 against 1,000,000 books, each size in its own database (DATABASE_URL=postgres://...)
+bench-scale: $(VENV)/.bench-installed ## Benchmark 10,000 against 1,000,000 books, each size in its own database (DATABASE_URL=postgres://... REDIS_URL=redis://...)
 	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
 	$(BIN)/python -m bench.run --scale 10000,1000000 $(BENCH_ARGS)
 

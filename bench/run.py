@@ -1,12 +1,14 @@
 """Benchmark the REST and GraphQL APIs against a hand-written baseline, under wrk.
 
-    DATABASE_URL=postgres://... python -m bench.run [--books 10000] [--duration 4] [--rounds 3]
+    DATABASE_URL=postgres://... REDIS_URL=redis://... python -m bench.run [--books 10000] [--duration 4] [--rounds 3]
     DATABASE_URL=postgres://... python -m bench.run --scale 10000,1000000
     DATABASE_URL=postgres://... python -m bench.run --memory 1000,10000
     DATABASE_URL=postgres://... python -m bench.run --cases n+1 --output n+1
 
-Starts gunicorn with the production settings (DEBUG off) plus the baseline views on
-127.0.0.1, warms up, then runs every case's variants in alternating order (A B C, C B A,
+Starts gunicorn with the production settings (DEBUG off, Redis as the shared cache from
+REDIS_URL, under a key prefix of its own, the throttle rates off) plus the baseline views
+on 127.0.0.1, checks that every variant gets the answer it is meant to measure (status,
+X-Cache), warms up, then runs every case's variants in alternating order (A B C, C B A,
 ...) so machine drift cancels. Writes bench/results/latest.json, .md and .png.
 
 --scale runs the scale cases once per dataset size, each in its own database (the
@@ -18,6 +20,8 @@ bench/results/memory.md and .json.
 
 import argparse
 import contextlib
+import dataclasses
+import functools
 import json
 import os
 import platform
@@ -30,9 +34,12 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bench.cases import CACHED_CASE, CACHED_SIZE, FLOOR
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -41,6 +48,16 @@ LUA = ROOT / "bench" / "wrk" / "request.lua"
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# Sixteen connections from one address would spend any client's budget in a second.
+THROTTLES_OFF = {
+    name: "off"
+    for name in ("THROTTLE_ANON_RATE", "THROTTLE_USER_RATE", "THROTTLE_LOGIN_RATE", "THROTTLE_LOGIN_ADDRESS_RATE")
+}
+# What the benchmark process shares with the server it starts (the in-process SQL counts
+# read the same database, the same Redis and the same keys).
+SHARED_SETTINGS = ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "CACHE_KEY_PREFIX")
 
 
 def server_env(port: int) -> dict[str, str]:
@@ -58,15 +75,24 @@ def server_env(port: int) -> dict[str, str]:
         THROTTLE_ANON_RATE=env.get("THROTTLE_ANON_RATE", "off"),
         THROTTLE_USER_RATE=env.get("THROTTLE_USER_RATE", "off"),
         GUNICORN_BIND=f"127.0.0.1:{port}",
+        CACHE_KEY_PREFIX=env.get("BENCH_CACHE_PREFIX") or "hc-bench",
+        **THROTTLES_OFF,
     )
     return env
 
 
 def setup_django(env: dict[str, str]) -> None:
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")})
+    os.environ.update({k: env[k] for k in (*SHARED_SETTINGS, *THROTTLES_OFF)})
     import django
 
     django.setup()
+
+
+def clear_cache() -> int:
+    """Delete the benchmark's keys (its own prefix) from the shared Redis; how many there were."""
+    from django.core.cache import cache
+
+    return cache.delete_pattern("*") or 0
 
 
 DEEP_PAGE = 1_000  # page 1,000 of 100 books: rows 99,901 to 100,000
@@ -114,13 +140,17 @@ def prepare_data(books: int) -> dict:
     }
 
 
-def sql_queries(variant, *, request_metrics: bool = False) -> int:
-    """SQL statements one request costs, counted in-process with the same settings."""
+def sql_queries(variant, port: int, *, request_metrics: bool = False) -> int:
+    """SQL statements one request costs, counted in-process with the same settings.
+
+    The same Host as wrk's and the same Redis keys, so a warm variant is answered from what
+    the server stored and a 304 variant's ETag matches.
+    """
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(HTTP_HOST=f"127.0.0.1:{port}")
     with override_settings(REQUEST_METRICS=request_metrics), CaptureQueriesContext(connection) as queries:
         response = client.generic(
             variant.method,
@@ -129,9 +159,56 @@ def sql_queries(variant, *, request_metrics: bool = False) -> int:
             content_type="application/json" if variant.body else "",
             headers=variant.headers,
         )
-    if response.status_code >= 400:
-        raise RuntimeError(f"{variant.name} {variant.path} answered {response.status_code}: {response.content[:300]!r}")
+    if response.status_code != variant.status or (variant.cache and response.get("X-Cache") != variant.cache):
+        raise RuntimeError(
+            f"{variant.name} {variant.path} answered {response.status_code} X-Cache {response.get('X-Cache')} "
+            f"in-process: {response.content[:300]!r}"
+        )
     return len(queries)
+
+
+def http(port: int, variant) -> tuple[int, dict[str, str], bytes]:
+    """One request as wrk sends it: (status, headers, body); a 304 or an error status is no exception."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{variant.path}",
+        data=variant.body_bytes(),
+        method=variant.method,
+        headers={**({"Content-Type": "application/json"} if variant.body else {}), **variant.headers},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def prepared(send, variant):
+    """The variant ready to measure: its document registered, its ETag fetched, its answer checked.
+
+    ``send(variant)`` makes one request and returns (status, headers, body): over HTTP to the
+    server, or in-process. Two requests, so a warm variant's answer is stored before the
+    second; the second must have the variant's status and X-Cache state, else the run stops
+    (it would measure something else).
+    """
+    if variant.register is not None:
+        status, _, body = send(dataclasses.replace(variant, method="POST", path="/graphql/", body=variant.register))
+        if status != 200 or b'"errors"' in body:
+            raise RuntimeError(f"{variant.name}: registering the persisted document answered {status}: {body[:300]!r}")
+    if variant.revalidate:
+        status, headers, body = send(variant)
+        if status != 200 or "ETag" not in headers:
+            raise RuntimeError(f"{variant.name}: no ETag to revalidate with ({status}): {body[:300]!r}")
+        variant = variant.with_headers(**{"If-None-Match": headers["ETag"]})
+    for _ in range(2):
+        status, headers, body = send(variant)
+    if status != variant.status or (variant.cache and headers.get("X-Cache") != variant.cache):
+        raise RuntimeError(
+            f"{variant.name} {variant.method} {variant.path} answered {status} X-Cache {headers.get('X-Cache')}, "
+            f"expected {variant.status} X-Cache {variant.cache}: {body[:300]!r}"
+        )
+    if status == 200 and b'"errors"' in body:
+        raise RuntimeError(f"{variant.name} answered errors: {body[:300]!r}")
+    return variant
 
 
 class Server:
@@ -139,20 +216,22 @@ class Server:
         self.port = port
         self.env = env
         self.process: subprocess.Popen | None = None
+        # gunicorn's error log goes to a file: a pipe nobody reads fills up after a few hundred
+        # worker restarts and then blocks the server.
+        self.log = tempfile.NamedTemporaryFile("w+b", prefix="bench-gunicorn-", suffix=".log")  # noqa: SIM115
 
     def __enter__(self) -> "Server":
         command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1):
+                    self.first_boots = self.boots()
                     return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode()[-2000:]) from None
+                    raise RuntimeError(self.log_text()[-2000:]) from None
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer /healthz within 30 s")
 
@@ -163,6 +242,14 @@ class Server:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        self.log.close()
+
+    def log_text(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
+    def boots(self) -> int:
+        """Workers booted so far (the first ones and every recycled one)."""
+        return self.log_text().count("Booting worker")
 
     def worker_rss(self) -> int:
         import psutil
@@ -199,6 +286,68 @@ class PeakMemory:
         self._thread.join()
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> tuple[float, float]:
+    """(CPU time of every thread of ``pid``, CPU time of its children it has reaped), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    utime, stime, cutime, cstime = (int(value) for value in fields[11:15])  # fields 14-17 of proc(5)
+    return (utime + stime) / CLOCK_TICKS, (cutime + cstime) / CLOCK_TICKS
+
+
+class CpuMeter:
+    """CPU time spent serving a wrk run: gunicorn (master, workers, workers recycled meanwhile),
+    the PostgreSQL backends of the benchmark database, and wrk itself.
+
+    Unlike requests per second, this hardly moves when other jobs share the machine: time
+    spent waiting for a CPU is not counted. Not counted: Redis (a server shared with
+    others; a few microseconds per command) and backends that exit during the run.
+    """
+
+    def __init__(self, server: "Server") -> None:
+        self.server = server
+
+    def _server(self) -> float:
+        own, reaped = _cpu_seconds(self.server.process.pid)
+        total = own + reaped  # a recycled worker's time moves from "live" to "reaped": counted once
+        for child in Path(f"/proc/{self.server.process.pid}/task").iterdir():
+            for pid in (child / "children").read_text().split():
+                with contextlib.suppress(OSError):
+                    total += _cpu_seconds(int(pid))[0]
+        return total
+
+    @staticmethod
+    def _backends() -> dict[int, float]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            pids = [row[0] for row in cursor.fetchall()]
+        seconds = {}
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                seconds[pid] = _cpu_seconds(pid)[0]
+        return seconds
+
+    def __enter__(self) -> "CpuMeter":
+        import resource
+
+        self._start = (self._server(), self._backends(), resource.getrusage(resource.RUSAGE_CHILDREN))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import resource
+
+        server, backends, children = self._server(), self._backends(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        server_start, backends_start, children_start = self._start
+        self.server_s = server - server_start
+        self.postgres_s = sum(cpu - backends_start.get(pid, 0.0) for pid, cpu in backends.items())
+        self.wrk_s = (children.ru_utime + children.ru_stime) - (children_start.ru_utime + children_start.ru_stime)
+
+
 def wrk(port: int, variant, *, duration: float, connections: int, threads: int) -> dict:
     with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as body_file:
         body_file.write(variant.body_bytes() or b"")
@@ -222,9 +371,18 @@ def wrk(port: int, variant, *, duration: float, connections: int, threads: int) 
     return result
 
 
+def cpu_per_request(results: list[dict]) -> dict[str, float]:
+    """Milliseconds of CPU per request over all rounds: gunicorn, PostgreSQL, wrk and their total."""
+    requests = sum(r["requests"] for r in results) or 1
+    parts = {part: sum(r[f"{part}_s"] for r in results) / requests * 1000 for part in ("server", "postgres", "wrk")}
+    return {**parts, "total": sum(parts.values())}
+
+
 def run_cases(args, server: Server, cases) -> list[dict]:
     rows = []
     for case in cases:
+        send = functools.partial(http, server.port)
+        case = dataclasses.replace(case, variants=tuple(prepared(send, v) for v in case.variants))
         per_variant: dict[str, list[dict]] = {v.name: [] for v in case.variants}
         peaks: dict[str, int] = dict.fromkeys(per_variant, 0)
         for variant in case.variants:  # warm-up, not recorded
@@ -232,21 +390,28 @@ def run_cases(args, server: Server, cases) -> list[dict]:
         for round_number in range(args.rounds):
             order = case.variants if round_number % 2 == 0 else tuple(reversed(case.variants))
             for variant in order:
-                with PeakMemory(server) as memory:
+                boots = server.boots()
+                with PeakMemory(server) as memory, CpuMeter(server) as cpu:
                     result = wrk(
                         server.port, variant, duration=args.duration, connections=args.connections, threads=args.threads
                     )
+                result.update(
+                    server_s=cpu.server_s, postgres_s=cpu.postgres_s, wrk_s=cpu.wrk_s, restarts=server.boots() - boots
+                )
                 per_variant[variant.name].append(result)
                 peaks[variant.name] = max(peaks[variant.name], memory.peak)
+                cpu_ms = (cpu.server_s + cpu.postgres_s + cpu.wrk_s) / max(result["requests"], 1) * 1000
                 log(
-                    f"{case.name:<12} {variant.name:<9} round {round_number + 1}: {result['rps']:8.1f} req/s  "
+                    f"{case.name:<12} {variant.name:<17} round {round_number + 1}: {result['rps']:8.1f} req/s  "
                     f"p50 {result['p50_us'] / 1000:6.2f} ms  p99 {result['p99_us'] / 1000:7.2f} ms  "
-                    f"errors {result['errors']}"
+                    f"CPU {cpu_ms:5.2f} ms/request  restarts {result['restarts']}  errors {result['errors']}"
                 )
         baseline_rps = statistics.mean(r["rps"] for r in per_variant["baseline"])
+        baseline_cpu = cpu_per_request(per_variant["baseline"])
         for variant in case.variants:
             results = per_variant[variant.name]
             rps = statistics.mean(r["rps"] for r in results)
+            cpu = cpu_per_request(results)
             rows.append(
                 {
                     "case": case.name,
@@ -256,9 +421,14 @@ def run_cases(args, server: Server, cases) -> list[dict]:
                     "p50_ms": round(statistics.median(r["p50_us"] for r in results) / 1000, 2),
                     "p99_ms": round(max(r["p99_us"] for r in results) / 1000, 2),
                     "errors": sum(r["errors"] for r in results),
-                    "sql_queries": sql_queries(variant, request_metrics=server.env["REQUEST_METRICS"] == "1"),
+                    "restarts": sum(r["restarts"] for r in results),
+                    "sql_queries": sql_queries(
+                        variant, server.port, request_metrics=server.env["REQUEST_METRICS"] == "1"
+                    ),
                     "peak_worker_mb": round(peaks[variant.name] / 2**20, 1),
                     "ratio": round(rps / baseline_rps, 2) if baseline_rps else None,
+                    "cpu_ms": {part: round(ms, 3) for part, ms in cpu.items()},
+                    "cpu_ratio": round(baseline_cpu["total"] / cpu["total"], 2) if cpu["total"] else None,
                 }
             )
     return rows
@@ -281,36 +451,44 @@ def gunicorn_setup(env: dict[str, str]) -> str:
 def markdown(rows: list[dict], meta: dict) -> str:
     out = [
         f"Run {meta['stamp']}: {meta['books']:,} books, {meta['connections']} connections, "
-        f"{meta['rounds']} rounds x {meta['duration']} s per variant, {meta['workers']}.",
+        f"{meta['rounds']} rounds x {meta['duration']} s per variant, {meta['workers']}, {meta['cache']}.",
+        "CPU: milliseconds of CPU per request, gunicorn + PostgreSQL + wrk; its ratio is the baseline's over the "
+        "variant's (the ratio in requests per second, on a machine nobody else uses).",
         "",
-        "| case | variant | req/s | ratio to baseline | p50 ms | p99 ms | SQL/request | peak worker MB | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| case | variant | req/s | ratio to baseline | p50 ms | p99 ms | CPU ms | CPU ratio | SQL/request "
+        "| peak worker MB | worker restarts | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         out.append(
             f"| {r['case']} | {r['variant']} | {r['rps']:.0f} | {r['ratio']:.2f}x | {r['p50_ms']} | {r['p99_ms']} | "
-            f"{r['sql_queries']} | {r['peak_worker_mb']} | {r['errors']} |"
+            f"{r['cpu_ms']['total']:.2f} | {r['cpu_ratio']:.2f}x | {r['sql_queries']} | {r['peak_worker_mb']} | "
+            f"{r['restarts']} | {r['errors']} |"
         )
     return "\n".join(out) + "\n"
 
 
-def chart(rows: list[dict], path: Path, title: str) -> None:
-    import matplotlib
+COLOURS = {
+    "baseline": "#9aa5b1",
+    "rest": "#2f6fb3",
+    "graphql": "#c2185b",
+    "rest-offset": "#9cc3e8",
+    "rest-n+1": "#9cc3e8",
+    "graphql-n+1": "#e8a0bd",
+}
+CACHE_STATES = {"cold": "#f2c14e", "warm": "#e07a1f", "304": "#8c3b0c"}
+CACHE_STYLES = {
+    "rest": "REST GET",
+    "graphql-post": "GraphQL POST",
+    "graphql-get": "GraphQL GET",
+    "persisted": "GraphQL persisted GET\n(hash only)",
+}
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
+def _ratio_panel(axis, rows: list[dict]) -> None:
+    """One group of bars per case, one bar per variant: the uncached cases."""
     cases = list(dict.fromkeys(r["case"] for r in rows))
     variants = list(dict.fromkeys(r["variant"] for r in rows))
-    colours = {
-        "baseline": "#9aa5b1",
-        "rest": "#2f6fb3",
-        "graphql": "#c2185b",
-        "rest-offset": "#9cc3e8",
-        "rest-n+1": "#9cc3e8",
-        "graphql-n+1": "#e8a0bd",
-    }
-    figure, axis = plt.subplots(figsize=(11, 5.5))
     width = 0.8 / len(variants)
     for i, variant in enumerate(variants):
         present = [
@@ -324,16 +502,83 @@ def chart(rows: list[dict], path: Path, title: str) -> None:
             [v for _, v in present],
             width,
             label=variant,
-            color=colours.get(variant),
+            color=COLOURS.get(variant),
         )
         axis.bar_label(bars, labels=[f"{v:.2f}" for _, v in present], fontsize=7, padding=2)
+        ratios = {r["case"]: r["cpu_ratio"] for r in rows if r["variant"] == variant}
+        _cpu_marks(axis, [x + i * width for x, _ in present], [ratios[cases[x]] for x, _ in present])
     axis.axhline(0.75, color="#2f6fb3", linestyle=":", linewidth=1, label="REST target 0.75x")
     axis.axhline(0.45, color="#c2185b", linestyle=":", linewidth=1, label="GraphQL target 0.45x")
     axis.set_xticks([x + width * (len(variants) - 1) / 2 for x in range(len(cases))], cases)
     axis.set_ylabel("throughput / hand-written baseline")
-    axis.set_title(title)
-    axis.legend(loc="upper center", fontsize=8, ncols=6, bbox_to_anchor=(0.5, -0.07), frameon=False)
-    axis.set_ylim(0, 1.3)
+    axis.legend(loc="upper center", fontsize=8, ncols=7, bbox_to_anchor=(0.5, -0.07), frameon=False)
+    axis.set_ylim(0, max(1.3, max(max(r["ratio"], r["cpu_ratio"]) for r in rows) * 1.12))
+
+
+def _cpu_marks(axis, xs: list[float], ratios: list[float]) -> None:
+    """A black diamond on each bar at its CPU ratio (what the throughput ratio is on an idle machine)."""
+    first = not any(c.get_label() == "CPU ratio" for c in axis.collections)
+    axis.scatter(xs, ratios, marker="D", s=12, color="black", zorder=3, label="CPU ratio" if first else None)
+
+
+def _cache_panel(axis, rows: list[dict]) -> None:
+    """The cached-page case: one group per style and transport, cold, warm and 304 side by side."""
+    by_name = {r["variant"]: r for r in rows}
+    floor = by_name.get(FLOOR)
+    width = 0.8 / len(CACHE_STATES)
+    styles = [style for style in CACHE_STYLES if any(f"{style}-{state}" in by_name for state in CACHE_STATES)]
+    for i, (state, colour) in enumerate(CACHE_STATES.items()):
+        present = [(x, by_name[f"{style}-{state}"]) for x, style in enumerate(styles) if f"{style}-{state}" in by_name]
+        bars = axis.bar(
+            [x + i * width for x, _ in present],
+            [r["ratio"] for _, r in present],
+            width,
+            label=state if state != "cold" else "cold (no-cache)",
+            color=colour,
+        )
+        axis.bar_label(bars, labels=[f"{r['ratio']:.2f}\n{r['rps']:.0f}/s" for _, r in present], fontsize=7, padding=2)
+        _cpu_marks(axis, [x + i * width for x, _ in present], [r["cpu_ratio"] for _, r in present])
+    axis.axhline(1, color=COLOURS["baseline"], linewidth=1.5, label="uncached baseline (1x)")
+    if floor is not None:
+        axis.axhline(
+            floor["ratio"],
+            color="#555555",
+            linestyle="--",
+            linewidth=1,
+            label=f"floor: /healthz ({floor['ratio']:.1f}x)",
+        )
+    axis.axhline(5, color="#e07a1f", linestyle=":", linewidth=1, label="warm target 5x")
+    axis.axhline(8, color="#8c3b0c", linestyle=":", linewidth=1, label="304 target 8x")
+    axis.set_xticks(
+        [x + width * (len(CACHE_STATES) - 1) / 2 for x in range(len(styles))], [CACHE_STYLES[s] for s in styles]
+    )
+    axis.set_ylabel("throughput / uncached hand-written baseline")
+    axis.legend(loc="upper left", fontsize=8, ncols=4, frameon=False)
+    axis.set_ylim(0, max(10, max(max(r["ratio"], r["cpu_ratio"]) for r in rows) * 1.2))
+
+
+def chart(rows: list[dict], path: Path, title: str) -> None:
+    """A panel of the uncached cases, and one of the cached page when it was measured."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cached = [r for r in rows if r["case"] == CACHED_CASE]
+    uncached = [r for r in rows if r["case"] != CACHED_CASE]
+    panels = [p for p in (uncached, cached) if p]
+    figure, axes = plt.subplots(
+        len(panels), 1, figsize=(11, 5.5 * len(panels)), squeeze=False, height_ratios=[1] * len(panels)
+    )
+    for axis, panel in zip(axes[:, 0], panels, strict=True):
+        if panel is cached:
+            baseline = next((r for r in cached if r["variant"] == "baseline"), None)
+            _cache_panel(axis, [r for r in cached if r["variant"] != "baseline"])
+            note = f" (baseline {baseline['rps']:.0f} req/s)" if baseline else ""
+            axis.set_title(f"The same page of {CACHED_SIZE} books with authors and the count, cached{note}")
+        else:
+            _ratio_panel(axis, panel)
+            axis.set_title(title + (": every read uncached (Cache-Control: no-cache)" if cached else ""))
     figure.tight_layout()
     figure.savefig(path, dpi=110)
 
@@ -477,6 +722,12 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk (make bench does it)", file=sys.stderr)
         return 2
+    if not os.environ.get("REDIS_URL", "").startswith(("redis://", "rediss://", "unix://")):
+        print(
+            "The benchmark runs with Redis as the shared cache, as production does: set REDIS_URL=redis://...",
+            file=sys.stderr,
+        )
+        return 2
 
     if args.scale:
         return run_scale(args)
@@ -485,6 +736,7 @@ def main() -> int:
     if args.memory:
         env["GUNICORN_MAX_REQUESTS"] = "0"  # never recycle: growth would hide behind restarts
     setup_django(env)
+    log(f"Redis {env['REDIS_URL']}, key prefix {env['CACHE_KEY_PREFIX']!r}: {clear_cache()} old keys deleted")
     data = prepare_data(args.books)
 
     from bench.cases import build_cases
@@ -495,6 +747,17 @@ def main() -> int:
         cases = [c for c in cases if c.name in wanted]
     else:
         cases = [c for c in cases if c.group == "main"]
+    from django.conf import settings
+
+    if not settings.READ_CACHE:
+        # READ_CACHE=0: what the uncached cases cost with no cache in the way at all.
+        if any(c.name == CACHED_CASE for c in cases):
+            print(f"READ_CACHE=0 leaves nothing to measure in {CACHED_CASE}: leave it out (--cases).", file=sys.stderr)
+            return 2
+        cases = [
+            dataclasses.replace(c, variants=tuple(dataclasses.replace(v, cache=None) for v in c.variants))
+            for c in cases
+        ]
     if any(c.group == "n+1" for c in cases):
         if any(c.group != "n+1" for c in cases):
             print("Run the n+1 case on its own: it needs REQUEST_METRICS on for the whole server.", file=sys.stderr)
@@ -538,9 +801,12 @@ def main() -> int:
         print("\n".join(lines))
         return 0
 
-    with Server(args.port, env) as server:
-        log(f"gunicorn on 127.0.0.1:{args.port}; {len(cases)} cases")
-        rows = run_cases(args, server, cases)
+    try:
+        with Server(args.port, env) as server:
+            log(f"gunicorn on 127.0.0.1:{args.port}; {len(cases)} cases")
+            rows = run_cases(args, server, cases)
+    finally:
+        clear_cache()
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     meta = {
@@ -550,6 +816,7 @@ def main() -> int:
         "rounds": args.rounds,
         "duration": args.duration,
         "workers": gunicorn_setup(env),
+        "cache": "Redis (django-redis), throttle rates off" + ("" if settings.READ_CACHE else ", READ_CACHE off"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,9 @@ version newer than the rows it was made from.
 """
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,11 +80,70 @@ def _key(version: int, read: CatalogRead) -> str:
     return f"read:{version}:{read.digest}"
 
 
+class _RecentAnswers:
+    """The answers this process stored or fetched last, kept in front of the shared cache.
+
+    It needs no invalidation of its own: an answer is kept under the catalog version it was
+    read at, and the middleware reads the current version before every lookup, so after a
+    write no entry kept here is ever asked for again (it ages out). Bounded in bytes, least
+    recently used first out, and never older than READ_CACHE_SECONDS.
+    """
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple[float, StoredAnswer]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> StoredAnswer | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: str, answer: StoredAnswer) -> None:
+        limit = settings.READ_CACHE_LOCAL_BYTES
+        if len(answer.body) > limit:
+            return
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = (time.monotonic() + settings.READ_CACHE_SECONDS, answer)
+            self._bytes += len(answer.body)
+            while self._bytes > limit:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        _, answer = self._entries.pop(key)
+        self._bytes -= len(answer.body)
+
+
+recent_answers = _RecentAnswers()
+
+
 def stored(version: int, read: CatalogRead) -> StoredAnswer | None:
-    value = cache.get(_key(version, read))
-    return value if isinstance(value, StoredAnswer) else None
+    key = _key(version, read)
+    answer = recent_answers.get(key)
+    if answer is not None:
+        return answer
+    value = cache.get(key)
+    if not isinstance(value, StoredAnswer):
+        return None
+    recent_answers.put(key, value)
+    return value
 
 
 def store(version: int, read: CatalogRead, answer: StoredAnswer) -> None:
     if len(answer.body) <= settings.READ_CACHE_MAX_BYTES:
-        cache.set(_key(version, read), answer, settings.READ_CACHE_SECONDS)
+        key = _key(version, read)
+        cache.set(key, answer, settings.READ_CACHE_SECONDS)
+        recent_answers.put(key, answer)

@@ -97,7 +97,25 @@ def _with_extensions(body: bytes, extensions: dict) -> bytes:
     return body[:-1] + b',"extensions":' + json.dumps(extensions, separators=(",", ":")).encode() + b"}"
 
 
+_EXTENSIONS = b',"extensions":'
+
+
 def _without_extensions(body: bytes) -> bytes:
+    """A GraphQL answer without its top-level extensions (this request's cost report).
+
+    The view writes compact JSON with ``extensions`` as the last member: it is cut off the end,
+    and only that tail is parsed, which is valid JSON on its own only when it is the top-level
+    member (a nested one is followed by more closing brackets; a string cannot hold ``,"``
+    unescaped). Anything else is parsed and written again whole.
+    """
+    at = body.rfind(_EXTENSIONS)
+    if at > 0 and body.endswith(b"}"):
+        try:
+            tail = json.loads(body[at + len(_EXTENSIONS) : -1])
+        except ValueError:
+            tail = None
+        if isinstance(tail, dict):
+            return body[:at] + b"}"
     payload = json.loads(body)
     payload.pop("extensions", None)
     return json.dumps(payload, separators=(",", ":")).encode()

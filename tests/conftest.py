@@ -73,7 +73,10 @@ def _empty_cache():
     """Budgets, persisted documents and cached reads never leak from one test into another."""
     from django.core.cache import cache
 
+    from catalog.read_cache import recent_answers
+
     cache.clear()
+    recent_answers.clear()  # each process's own copies, kept under version numbers a new test reuses
     yield
 
 

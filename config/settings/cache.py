@@ -83,3 +83,6 @@ READ_CACHE = env.bool("READ_CACHE", default=True)
 READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=600)
 READ_CACHE_MAX_BYTES = env.int("READ_CACHE_MAX_BYTES", default=512 * 1024)
 READ_CACHE_MAX_AGE = env.int("READ_CACHE_MAX_AGE", default=5)
+# Each process keeps the answers it served last in front of the shared cache, up to this many
+# bytes (0: none); keyed by the catalog version like the shared ones, so never stale.
+READ_CACHE_LOCAL_BYTES = env.int("READ_CACHE_LOCAL_BYTES", default=8 * 1024 * 1024)
