@@ -1,25 +1,18 @@
 """Each process keeps the answers it served last in front of the shared cache, and is never stale for it."""
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
 from catalog.read_cache import StoredAnswer, _RecentAnswers
-from tests.budget.test_shared_budget_processes import free_port, stop
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.live_gunicorn import serve, stop
 
 
 @pytest.mark.django_db
@@ -132,42 +125,12 @@ def test_after_a_write_no_worker_answers_from_its_own_copy(tmp_path):
     worker takes them, all see the write."""
     from catalog.demo import DEMO_USERS
 
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("THROTTLE_", "GUNICORN_", "REDIS_", "DATABASE_"))},
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DEBUG": "0",
-        "WORKSHOP_MODE": "0",
-        "SECRET_KEY": "recent-answers-test-key-" + uuid.uuid4().hex,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "THROTTLE_ANON_RATE": "off",
-        "THROTTLE_USER_RATE": "off",
-        "WEB_CONCURRENCY": "3",
-        "GUNICORN_THREADS": "1",
-    }
-    for command in (["migrate", "-v", "0"], ["seed_demo", "-v", "0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
-    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    process, port = serve(
+        tmp_path,
+        {"THROTTLE_ANON_RATE": "off", "THROTTLE_USER_RATE": "off", "WEB_CONCURRENCY": "3"},
+        seed=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _request(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
         _, _, page = _request(port, "/api/books/?page_size=1")
         book = page["results"][0]
         path = f"/api/books/{book['id']}/"
