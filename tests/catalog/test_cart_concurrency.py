@@ -1,45 +1,32 @@
 """Cart-line writes racing the removal of their book, on PostgreSQL's real row locks."""
 
-import threading
 from functools import partial
 
 import pytest
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import connection
 
 from catalog.errors import validation_error_items
 from catalog.models import Book, CartItem
 from catalog.services import book_delete, cart_item_add, cart_item_update, checkout
+from tests.concurrency import run_at_once
 from tests.factories import BookFactory, CartItemFactory, StaffFactory, UserFactory
 
 ROUNDS = 30
 
 
+def _outcome(result: object) -> str:
+    """ "ok", a catalogue code, or (what the test is looking for: a 500) an exception's name."""
+    if isinstance(result, ValidationError):
+        return ",".join(item.code for item in validation_error_items(result))
+    if isinstance(result, ObjectDoesNotExist):
+        return str(getattr(result, "code", "not_found"))
+    if isinstance(result, Exception):
+        return f"{type(result).__name__}: {result}"
+    return "ok"
+
+
 def _race(*calls, timeout: float = 30) -> list[str]:
-    """Run the calls at once (a barrier lines them up); each outcome is "ok", a code or an exception name."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [""] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=timeout)
-            call()
-            outcomes[index] = "ok"
-        except ValidationError as exc:
-            outcomes[index] = ",".join(item.code for item in validation_error_items(exc))
-        except ObjectDoesNotExist as exc:
-            outcomes[index] = str(getattr(exc, "code", "not_found"))
-        except Exception as exc:  # what the test is looking for: anything else is a 500
-            outcomes[index] = f"{type(exc).__name__}: {exc}"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=timeout * 2)
-    return outcomes
+    return [_outcome(result) for result in run_at_once(*calls, timeout=timeout)]
 
 
 @pytest.mark.postgres

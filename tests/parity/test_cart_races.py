@@ -1,12 +1,11 @@
 """Both APIs, a cart line changed while its book is removed: 200 or 404 `not_found`, never a 500."""
 
-import threading
 from functools import partial
 
 import pytest
-from django.db import connection
 
 from catalog.models import Book
+from tests.concurrency import run_at_once
 from tests.factories import BookFactory, CartItemFactory, StaffFactory, UserFactory
 from tests.parity.clients import GraphqlApi, RestApi
 
@@ -14,24 +13,8 @@ ROUNDS = 15
 
 
 def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as exc:  # a 500 surfaces as a failed JSON decode or an assertion in the client
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    # A 500 surfaces as a failed JSON decode or an assertion in the client: an exception here.
+    return run_at_once(*calls)
 
 
 @pytest.mark.postgres
