@@ -107,4 +107,6 @@ def catalog_read(request: HttpRequest) -> CatalogRead | None:
         style="graphql",
         cost=cost.requests(settings.GRAPHQL_COST_PER_REQUEST),
         details={"cost": cost},
+        # A registration must reach the view or this hook each time: it is what registers.
+        replayable=not register_as,
     )

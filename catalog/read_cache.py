@@ -38,6 +38,9 @@ class CatalogRead:
     cost: int = 1  # what it charges the client's budget
     # Anything the adapter wants back on the way out (GraphQL: its cost report).
     details: dict[str, Any] = field(default_factory=dict)
+    # Whether a repeat of the very same request may be answered in front of Django
+    # (config/repeated_reads.py); not when answering it has a side effect of its own.
+    replayable: bool = True
 
     @property
     def digest(self) -> str:
@@ -80,21 +83,22 @@ def _key(version: int, read: CatalogRead) -> str:
     return f"read:{version}:{read.digest}"
 
 
-class _RecentAnswers:
-    """The answers this process stored or fetched last, kept in front of the shared cache.
+class RecentEntries:
+    """What this process served last, bounded in bytes, least recently used first out.
 
-    It needs no invalidation of its own: an answer is kept under the catalog version it was
-    read at, and the middleware reads the current version before every lookup, so after a
-    write no entry kept here is ever asked for again (it ages out). Bounded in bytes, least
-    recently used first out, and never older than READ_CACHE_SECONDS.
+    It needs no invalidation of its own: every entry is kept with the catalog version it was
+    read at, and the current version is read before each lookup, so after a write no entry
+    kept here is ever used again (it ages out). Entries never outlive READ_CACHE_SECONDS.
+    ``limit`` names the setting that bounds the bytes (0: keep nothing).
     """
 
-    def __init__(self) -> None:
-        self._entries: OrderedDict[str, tuple[float, StoredAnswer]] = OrderedDict()
+    def __init__(self, limit: str) -> None:
+        self._limit = limit
+        self._entries: OrderedDict[Any, tuple[float, Any, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> StoredAnswer | None:
+    def get(self, key: Any) -> Any:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -105,15 +109,15 @@ class _RecentAnswers:
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: str, answer: StoredAnswer) -> None:
-        limit = settings.READ_CACHE_LOCAL_BYTES
-        if len(answer.body) > limit:
+    def put(self, key: Any, value: Any, size: int) -> None:
+        limit = getattr(settings, self._limit)
+        if size > limit:
             return
         with self._lock:
             if key in self._entries:
                 self._drop(key)
-            self._entries[key] = (time.monotonic() + settings.READ_CACHE_SECONDS, answer)
-            self._bytes += len(answer.body)
+            self._entries[key] = (time.monotonic() + settings.READ_CACHE_SECONDS, value, size)
+            self._bytes += size
             while self._bytes > limit:
                 self._drop(next(iter(self._entries)))
 
@@ -122,12 +126,15 @@ class _RecentAnswers:
             self._entries.clear()
             self._bytes = 0
 
-    def _drop(self, key: str) -> None:
-        _, answer = self._entries.pop(key)
-        self._bytes -= len(answer.body)
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _drop(self, key: Any) -> None:
+        self._bytes -= self._entries.pop(key)[2]
 
 
-recent_answers = _RecentAnswers()
+# The answers this process stored or fetched last, in front of the shared cache.
+recent_answers = RecentEntries("READ_CACHE_LOCAL_BYTES")
 
 
 def stored(version: int, read: CatalogRead) -> StoredAnswer | None:
@@ -138,7 +145,7 @@ def stored(version: int, read: CatalogRead) -> StoredAnswer | None:
     value = cache.get(key)
     if not isinstance(value, StoredAnswer):
         return None
-    recent_answers.put(key, value)
+    recent_answers.put(key, value, len(value.body))
     return value
 
 
@@ -146,4 +153,4 @@ def store(version: int, read: CatalogRead, answer: StoredAnswer) -> None:
     if len(answer.body) <= settings.READ_CACHE_MAX_BYTES:
         key = _key(version, read)
         cache.set(key, answer, settings.READ_CACHE_SECONDS)
-        recent_answers.put(key, answer)
+        recent_answers.put(key, answer, len(answer.body))

@@ -40,6 +40,9 @@ from catalog.read_cache import (
 from catalog.versioning import catalog_version
 
 API_PREFIXES = ("/api/", "/graphql/")
+# Shared with the replay layer in front of Django (config/repeated_reads.py).
+REPLAYABLE = "hybrid.replayable"
+CHARGED = "hybrid.budget_charge"
 VARY = ("Accept", "Authorization", "Cookie")
 
 
@@ -65,14 +68,14 @@ def _refused(read: CatalogRead, charge: budget.Charge) -> JsonResponse:
         )
         body = {
             "errors": [{"message": message, "extensions": {"code": ErrorCode.THROTTLED}}],
-            "extensions": _cost_extensions(read, charge),
+            "extensions": cost_extensions(read, charge),
         }
     response = JsonResponse(body, status=429)
     response["Retry-After"] = str(charge.retry_after)
     return response
 
 
-def _cost_extensions(read: CatalogRead, charge: budget.Charge) -> dict:
+def cost_extensions(read: CatalogRead, charge: budget.Charge) -> dict:
     cost = read.details["cost"]
     return {
         "cost": {
@@ -90,7 +93,7 @@ def _wants_fresh(request: HttpRequest) -> bool:
     return "no-cache" in directives or "no-store" in directives or "no-cache" in request.headers.get("Pragma", "")
 
 
-def _with_extensions(body: bytes, extensions: dict) -> bytes:
+def with_extensions(body: bytes, extensions: dict) -> bytes:
     """A stored GraphQL answer (no extensions) with this request's cost report added."""
     if not body.endswith(b"}"):
         return body
@@ -143,22 +146,27 @@ class ReadCacheMiddleware:
                 response = HttpResponseNotModified()
             return self._headers(response, tag, "private, no-cache")
 
-        scope, identity = budget.request_identity(None, client_address(request))
-        charge = budget.charge(scope, identity, read.cost)
+        # Charged already when the replay layer in front (config/repeated_reads.py) was refused.
+        charge = request.META.get(CHARGED)
+        if charge is None:
+            charge = budget.charge(*budget.request_identity(None, client_address(request)), read.cost)
         if not charge.allowed:
             return self._private(request, _refused(read, charge))
         request.budget_charge = charge  # the view does not charge again
         public = f"public, max-age={settings.READ_CACHE_MAX_AGE}, must-revalidate"
         revalidates = request.method in ("GET", "HEAD")
         if revalidates and etag_matches(request, tag):
+            request.META[REPLAYABLE] = (version, read, b"")
             return self._headers(HttpResponseNotModified(), tag, public, "revalidated")
 
         # A client asking for a fresh answer (Cache-Control: no-cache) gets one, which is stored.
         answer = None if _wants_fresh(request) else stored(version, read)
         if answer is not None:
             body = answer.body
+            if request.method != "HEAD" and read.replayable:
+                request.META[REPLAYABLE] = (version, read, body)
             if read.style == "graphql":
-                body = _with_extensions(body, _cost_extensions(read, charge))
+                body = with_extensions(body, cost_extensions(read, charge))
             response = HttpResponse(b"" if request.method == "HEAD" else body, content_type=answer.content_type)
             if request.method == "HEAD":
                 response["Content-Length"] = str(len(body))

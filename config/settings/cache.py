@@ -86,3 +86,6 @@ READ_CACHE_MAX_AGE = env.int("READ_CACHE_MAX_AGE", default=5)
 # Each process keeps the answers it served last in front of the shared cache, up to this many
 # bytes (0: none); keyed by the catalog version like the shared ones, so never stale.
 READ_CACHE_LOCAL_BYTES = env.int("READ_CACHE_LOCAL_BYTES", default=8 * 1024 * 1024)
+# ... and answers each anonymous repeat of a cached read in front of Django, byte for byte
+# (config/repeated_reads.py), up to this many bytes (0: none); also keyed by the version.
+READ_CACHE_REPLAY_BYTES = env.int("READ_CACHE_REPLAY_BYTES", default=8 * 1024 * 1024)

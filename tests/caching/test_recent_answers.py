@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from catalog.read_cache import StoredAnswer, _RecentAnswers
+from catalog.read_cache import RecentEntries, StoredAnswer
 from tests.live_gunicorn import serve, stop
 
 
@@ -57,25 +57,25 @@ def answer(size: int) -> StoredAnswer:
 
 def test_the_processs_copies_stay_within_their_bytes_least_recently_used_out(settings):
     settings.READ_CACHE_LOCAL_BYTES = 250
-    recent = _RecentAnswers()
-    recent.put("a", answer(100))
-    recent.put("b", answer(100))
+    recent = RecentEntries("READ_CACHE_LOCAL_BYTES")
+    recent.put("a", answer(100), 100)
+    recent.put("b", answer(100), 100)
     assert recent.get("a") is not None  # a is now the most recently used
-    recent.put("c", answer(100))
+    recent.put("c", answer(100), 100)
     assert recent.get("b") is None
     assert recent.get("a") is not None and recent.get("c") is not None
-    recent.put("huge", answer(251))
+    recent.put("huge", answer(251), 251)
     assert recent.get("huge") is None
-    recent.put("a", answer(10))  # replacing an entry counts its new size only
+    recent.put("a", answer(10), 10)  # replacing an entry counts its new size only
     assert recent._bytes == 110
 
 
 def test_the_processs_copies_age_out_with_the_shared_ones(settings, monkeypatch):
     settings.READ_CACHE_SECONDS = 60
-    recent = _RecentAnswers()
+    recent = RecentEntries("READ_CACHE_LOCAL_BYTES")
     now = time.monotonic()
     monkeypatch.setattr("catalog.read_cache.time.monotonic", lambda: now)
-    recent.put("a", answer(10))
+    recent.put("a", answer(10), 10)
     monkeypatch.setattr("catalog.read_cache.time.monotonic", lambda: now + 61)
     assert recent.get("a") is None
     assert recent._bytes == 0
@@ -83,14 +83,14 @@ def test_the_processs_copies_age_out_with_the_shared_ones(settings, monkeypatch)
 
 def test_threads_of_one_worker_share_the_copies_safely(settings):
     settings.READ_CACHE_LOCAL_BYTES = 5_000
-    recent = _RecentAnswers()
+    recent = RecentEntries("READ_CACHE_LOCAL_BYTES")
     errors = []
 
     def churn(n: int) -> None:
         try:
             for i in range(2_000):
                 key = f"{n}-{i % 37}"
-                recent.put(key, answer(1 + i % 300))
+                recent.put(key, answer(1 + i % 300), 1 + i % 300)
                 recent.get(key)
         except Exception as error:  # any failure is the finding
             errors.append(error)
@@ -101,7 +101,7 @@ def test_threads_of_one_worker_share_the_copies_safely(settings):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert recent._bytes == sum(len(a.body) for _, a in recent._entries.values()) <= 5_000
+    assert recent._bytes == sum(len(a.body) for _, a, _ in recent._entries.values()) <= 5_000
 
 
 def _request(port: int, path: str, method: str = "GET", body: dict | None = None, token: str | None = None):

@@ -1,0 +1,186 @@
+"""Repeated catalog reads answered in front of Django, at the WSGI layer (config/wsgi.py).
+
+The read cache (config/read_cache.py) answers a cached catalog read with no query and no
+rendering, but still through Django's handler and middleware, which cost more than the
+answer itself. This layer goes one step further for the commonest request of all: the same
+anonymous read, sent again, byte for byte.
+
+When the read-cache middleware answers an anonymous catalog read from the cache (a 304
+revalidation, or a stored 200), it marks the request as replayable, and this layer keeps the
+answer exactly as Django sent it (status, every header, the body) under the request's
+fingerprint: method, path, query string, scheme, body and every request header but a few
+that no answer depends on (``IGNORED``). An unknown header is part of the fingerprint, so it
+can only cause a miss, never a wrong answer. A request with the same fingerprint is then
+answered here, after three checks that keep it as exact as the middleware:
+
+- the catalog version is read first (the same single-row query): an answer kept under an
+  older version is never replayed, so a write is visible to the very next read, in every
+  worker;
+- the client's budget is charged as the middleware charges it; a refusal goes to Django,
+  which answers it (without charging again);
+- a GraphQL answer gets this request's cost report, as the middleware adds it.
+
+Anything else goes to Django unchanged: requests with credentials (``Authorization``, any
+cookie), misses, writes, and whenever the database cannot be asked. Answers are kept per
+process, bounded by ``READ_CACHE_REPLAY_BYTES`` (0 turns this layer off).
+"""
+
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signals
+from django.db import DatabaseError, InterfaceError
+
+from catalog import budget
+from catalog.clients import resolve_client_address
+from catalog.read_cache import CatalogRead, RecentEntries
+from catalog.versioning import catalog_version
+
+# REPLAYABLE: set by the read-cache middleware on a replayable answer, (version, read, body),
+# a GraphQL body without this request's cost report. CHARGED: set here when the budget
+# refused a repeat, so that the middleware does not charge it again.
+from .read_cache import CHARGED, REPLAYABLE, cost_extensions, with_extensions
+
+# Request headers that no answer depends on. Every other one is part of the fingerprint.
+IGNORED = frozenset(
+    {
+        "HTTP_ACCEPT_ENCODING",  # Django compresses nothing (the proxy does)
+        "HTTP_CONNECTION",
+        "HTTP_KEEP_ALIVE",
+        "HTTP_USER_AGENT",
+        "HTTP_REFERER",
+        "HTTP_X_FORWARDED_FOR",  # the client address: charged below, never in an answer
+        "HTTP_X_REAL_IP",
+    }
+)
+CREDENTIALS = ("HTTP_AUTHORIZATION", "HTTP_COOKIE")
+# Headers recomputed on every replay, or never kept.
+NOT_KEPT = frozenset({"content-length", "date", "server"})
+
+
+@dataclass(frozen=True)
+class Kept:
+    version: int
+    read: CatalogRead
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes  # a GraphQL body without its cost report
+
+
+def _body(environ: dict) -> bytes | None:
+    """A GraphQL POST's body, read once and handed on to Django; None when it cannot be kept."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if not 0 < length <= settings.GRAPHQL_MAX_DOCUMENT_BYTES * 8:
+        return None
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def fingerprint(environ: dict) -> tuple | None:
+    """What a repeat must share with the request it repeats; None for requests never replayed."""
+    method = environ.get("REQUEST_METHOD")
+    path = environ.get("PATH_INFO", "")
+    if any(environ.get(name) for name in CREDENTIALS):
+        return None
+    if method == "GET":
+        if not path.startswith(("/api/", "/graphql/")):
+            return None
+        body = b""
+    elif method == "POST" and path == "/graphql/":
+        body = _body(environ)
+        if body is None:
+            return None
+    else:
+        return None
+    headers = tuple(
+        sorted(
+            (name, value)
+            for name, value in environ.items()
+            if name.startswith("HTTP_") and name not in IGNORED and isinstance(value, str)
+        )
+    )
+    return (
+        method,
+        path,
+        environ.get("QUERY_STRING", ""),
+        environ.get("wsgi.url_scheme", ""),
+        environ.get("SERVER_NAME", ""),
+        environ.get("SERVER_PORT", ""),
+        environ.get("CONTENT_TYPE", ""),
+        body,
+        headers,
+    )
+
+
+class RepeatedReads:
+    """WSGI middleware around Django's handler (config/wsgi.py)."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self.kept = RecentEntries("READ_CACHE_REPLAY_BYTES")
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        # With request metrics on, every answer carries its own figures: never replayed.
+        metrics = getattr(settings, "REQUEST_METRICS", False)
+        if metrics or not (settings.READ_CACHE and settings.READ_CACHE_REPLAY_BYTES):
+            return self.app(environ, start_response)
+        key = fingerprint(environ)
+        if key is None:
+            return self.app(environ, start_response)
+        kept = self.kept.get(key)
+        if kept is not None:
+            answer = self._replay(environ, kept)
+            if answer is not None:
+                status, headers, body = answer
+                start_response(status, headers)
+                return [body]
+        return self._through_django(environ, start_response, key)
+
+    def _replay(self, environ: dict, kept: Kept) -> tuple[str, list, bytes] | None:
+        # The boundaries of a request for Django's database connections (age, health, queries).
+        signals.request_started.send(sender=self.__class__, environ=environ)
+        try:
+            version = catalog_version()
+        except (DatabaseError, InterfaceError):
+            return None  # Django meets the same outage and answers it (503, Retry-After)
+        finally:
+            signals.request_finished.send(sender=self.__class__)
+        if version != kept.version:
+            return None
+        address = resolve_client_address(
+            environ.get("REMOTE_ADDR", ""), environ.get("HTTP_X_FORWARDED_FOR"), tuple(settings.TRUSTED_PROXIES)
+        )
+        charge = budget.charge(*budget.request_identity(None, address), kept.read.cost)
+        if not charge.allowed:
+            environ[CHARGED] = charge
+            return None
+        if kept.status.startswith("304"):
+            return kept.status, list(kept.headers), b""  # no Content-Length: it would be the 200's
+        body = kept.body
+        if kept.read.style == "graphql":
+            body = with_extensions(body, cost_extensions(kept.read, charge))
+        return kept.status, [*kept.headers, ("Content-Length", str(len(body)))], body
+
+    def _through_django(self, environ: dict, start_response: Callable, key: tuple) -> Iterable[bytes]:
+        answer: dict = {}
+
+        def keep_start_response(status, headers, exc_info=None):
+            answer.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        response = self.app(environ, keep_start_response)
+        replayable = environ.get(REPLAYABLE)
+        if replayable is None or "status" not in answer or getattr(response, "streaming", True):
+            return response
+        version, read, body = replayable
+        headers = tuple((name, value) for name, value in answer["headers"] if name.lower() not in NOT_KEPT)
+        if any(name.lower() == "set-cookie" for name, _ in headers):
+            return response
+        self.kept.put(key, Kept(version, read, answer["status"], headers, body), len(body) + 512)
+        return response
