@@ -44,8 +44,13 @@ def _trusted(address, networks: tuple[Network, ...]) -> bool:
     return any(address in network for network in networks)
 
 
+@lru_cache(maxsize=4096)
 def resolve_client_address(remote_addr: str, forwarded_for: str | None, proxies: tuple[str, ...]) -> str:
-    """The client's address for a request from ``remote_addr`` carrying ``forwarded_for``."""
+    """The client's address for a request from ``remote_addr`` carrying ``forwarded_for``.
+
+    Kept for the addresses seen last: a client sends many requests, and parsing costs more
+    than the rest of a repeated read's bookkeeping.
+    """
     peer = _address(remote_addr or "")
     if peer is None:
         return remote_addr or "unknown"

@@ -26,15 +26,16 @@ process, bounded by ``READ_CACHE_REPLAY_BYTES`` (0 turns this layer off).
 """
 
 import io
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signals
-from django.db import DatabaseError, InterfaceError
+from django.db import DatabaseError, InterfaceError, connections, router
 
 from catalog import budget
 from catalog.clients import resolve_client_address
+from catalog.models import CatalogVersion
 from catalog.read_cache import CatalogRead, RecentEntries
 from catalog.versioning import catalog_version
 
@@ -118,6 +119,31 @@ def fingerprint(environ: dict) -> tuple | None:
     )
 
 
+def _version() -> int | None:
+    """The catalog version, on this thread's connection; None when the database cannot say.
+
+    Django's request boundaries are not signalled here: they would health-check the connection
+    with a query of its own on every repeat. A failed query sends the request to Django, whose
+    boundaries then close the broken connection and open a new one; a connection past its age
+    (CONN_MAX_AGE, 0 behind a transaction pooler) is closed here as they would close it.
+    """
+    connection = connections[router.db_for_read(CatalogVersion)]
+    try:
+        version = catalog_version()
+    except (DatabaseError, InterfaceError):
+        return None  # Django meets the same outage and answers it (503, Retry-After)
+    close_at = getattr(connection, "close_at", None)  # set once a connection was opened
+    if close_at is not None and time.monotonic() >= close_at:
+        connection.close()
+    return version
+
+
+def _client_address(environ: dict) -> str:
+    return resolve_client_address(
+        environ.get("REMOTE_ADDR", ""), environ.get("HTTP_X_FORWARDED_FOR"), tuple(settings.TRUSTED_PROXIES)
+    )
+
+
 class RepeatedReads:
     """WSGI middleware around Django's handler (config/wsgi.py)."""
 
@@ -143,20 +169,10 @@ class RepeatedReads:
         return self._through_django(environ, start_response, key)
 
     def _replay(self, environ: dict, kept: Kept) -> tuple[str, list, bytes] | None:
-        # The boundaries of a request for Django's database connections (age, health, queries).
-        signals.request_started.send(sender=self.__class__, environ=environ)
-        try:
-            version = catalog_version()
-        except (DatabaseError, InterfaceError):
-            return None  # Django meets the same outage and answers it (503, Retry-After)
-        finally:
-            signals.request_finished.send(sender=self.__class__)
+        version = _version()
         if version != kept.version:
             return None
-        address = resolve_client_address(
-            environ.get("REMOTE_ADDR", ""), environ.get("HTTP_X_FORWARDED_FOR"), tuple(settings.TRUSTED_PROXIES)
-        )
-        charge = budget.charge(*budget.request_identity(None, address), kept.read.cost)
+        charge = budget.charge(*budget.request_identity(None, _client_address(environ)), kept.read.cost)
         if not charge.allowed:
             environ[CHARGED] = charge
             return None

@@ -213,3 +213,19 @@ def test_the_layer_keeps_nothing_when_it_may_not(app, shelf, overrides):
         answers = [call(app, "GET", BOOKS) for _ in range(3)]
     assert len(app.entered) == 3
     assert answers[2].headers["X-Cache"] == "hit"
+
+
+def test_a_connection_past_its_age_is_closed_after_a_repeat_as_django_would(app, shelf, monkeypatch):
+    """CONN_MAX_AGE holds for repeats too (0 behind a transaction pooler: closed every time)."""
+    from django.db import connections
+
+    connection = connections["default"]
+    call(app, "GET", BOOKS)
+    call(app, "GET", BOOKS)
+    closed = []
+    monkeypatch.setattr(connection, "close", lambda: closed.append(1))
+    monkeypatch.setattr(connection, "close_at", None, raising=False)
+    assert call(app, "GET", BOOKS).headers["X-Cache"] == "hit" and closed == []
+    monkeypatch.setattr(connection, "close_at", 0.0)
+    assert call(app, "GET", BOOKS).headers["X-Cache"] == "hit" and closed == [1]
+    assert len(app.entered) == 2
