@@ -29,8 +29,12 @@ def call(port: int, method: str, path: str, body: dict | None = None, headers: d
         return error.code, dict(error.headers), json.loads(error.read() or b"null")
 
 
-def reads(port: int, count: int = 12):
-    """REST and GraphQL reads in parallel, so both workers answer some of them."""
+def reads(port: int, count: int = 24):
+    """REST and GraphQL reads in parallel, so both workers answer some of them.
+
+    Each worker sees the same two requests several times: after a miss and a hit, the rest
+    are repeats, answered in front of Django (config/repeated_reads.py).
+    """
 
     def one(i):
         if i % 2:
