@@ -8,7 +8,9 @@ down to the new names (or an error, or a 304) says nothing. Per RFC 9745 and RFC
     Sunset: Tue, 01 Jun 2027 00:00:00 GMT           (when it goes, an HTTP-date)
     Link: <http://host/api/docs/>; rel="deprecation"; type="text/html"
 
-With several deprecated fields in one response, the earliest dates are sent.
+With several deprecated fields in one response, the earliest dates are sent. The shared read
+cache (catalog.read_cache) keeps an answer's body and not its headers, so no deprecated
+field may sit in a catalog read (books, authors): a hit would drop the announcement.
 """
 
 from collections.abc import Iterator

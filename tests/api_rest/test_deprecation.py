@@ -12,8 +12,8 @@ import yaml
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 
-from api_rest.deprecation import announce_deprecations, deprecations_in
-from api_rest.serializers import CartOutput, OrderOutput
+from api_rest.deprecation import _plan, announce_deprecations, deprecations_in
+from api_rest.serializers import AuthorOutput, BookOutput, CartOutput, OrderOutput
 from catalog.deprecations import field_deprecation
 from catalog.selectors import cart_get
 from catalog.services import cart_item_add, checkout
@@ -126,6 +126,12 @@ def test_a_link_the_response_had_already_is_kept(alice):
     assert response["Link"] == (
         '</api/cart/?page=2>; rel="next", <http://testserver/api/docs/>; rel="deprecation"; type="text/html"'
     )
+
+
+def test_no_deprecated_field_sits_in_an_answer_the_read_cache_keeps():
+    """A stored answer keeps its body, not its headers: a cache hit would drop the announcement."""
+    assert (_plan(BookOutput), _plan(AuthorOutput)) == ({}, {})
+    assert set(_plan(CartOutput)) == set(_plan(OrderOutput)) == {"item_count"}
 
 
 @pytest.mark.parametrize("component", ["Cart", "Order"])
