@@ -9,7 +9,7 @@ import pytest
 from catalog.deprecations import field_deprecation
 from catalog.models import CartItem
 from workshop.registry import load_scenarios, parse_scenarios
-from workshop.runner import InProcessTransport, Runner
+from workshop.runner import HttpTransport, InProcessTransport, Runner
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,16 @@ def test_a_server_without_the_deprecation_makes_the_lesson_differ(demo, settings
     lesson = run("deprecation")
     assert not lesson.equal
     assert lesson.runs["graphql"].result["deprecated"] is None
+
+
+def test_over_http_the_lessons_tell_the_same_story(demo, metered_live_server):
+    for slug in ("error-semantics", "deprecation"):
+        in_process = run(slug)
+        with HttpTransport(metered_live_server.url) as transport:
+            over_http = Runner(transport).run(load_scenarios()[slug])
+        assert over_http.equal and over_http.runs["rest"].result == in_process.runs["rest"].result
+        for style in ("rest", "graphql"):
+            assert answers(over_http, style) == answers(in_process, style)
+            assert [e.response_headers.get("sunset") for e in over_http.runs[style].exchanges] == [
+                e.response_headers.get("sunset") for e in in_process.runs[style].exchanges
+            ]
