@@ -5,9 +5,11 @@ from typing import Any
 import graphene
 from django.contrib.auth import get_user_model
 from graphene import relay
+from graphene.utils.str_converters import to_camel_case
 from graphene_django import DjangoObjectType
 from graphql_relay import from_global_id
 
+from catalog.deprecations import field_deprecation
 from catalog.errors import NotFound
 from catalog.models import Author, Book, Cart, CartItem, Order, OrderLine
 from catalog.policies import require_authenticated
@@ -84,6 +86,17 @@ def connection_type(node_type: Any, name: str) -> type[graphene.ObjectType]:
             "resolve_total_count": staticmethod(lambda root, info: root.count().value),
             "resolve_total_count_is_exact": staticmethod(lambda root, info: root.count().exact),
         },
+    )
+
+
+def renamed_field(scalar: Any, type_name: str, old_name: str, **kwargs: Any) -> graphene.Field:
+    """A field's old name, resolved from its new one and marked ``@deprecated`` until its sunset."""
+    deprecation = field_deprecation(type_name, old_name)
+    return scalar(
+        source=deprecation.replacement,
+        description=f"The old name of `{to_camel_case(deprecation.replacement)}`.",
+        deprecation_reason=deprecation.reason(to_camel_case),
+        **kwargs,
     )
 
 
@@ -203,7 +216,8 @@ class CartItemType(NodeType):
 
 class CartType(NodeType):
     items = graphene.List(graphene.NonNull(CartItemType), required=True, description="Lines in the order added.")
-    item_count = graphene.Int(required=True, description="Copies in the cart, all lines together.")
+    copy_count = graphene.Int(required=True, description="Copies in the cart, all lines together.")
+    item_count = renamed_field(graphene.Int, "Cart", "item_count", required=True)
     total = Money(required=True)
 
     class Meta:
@@ -211,7 +225,7 @@ class CartType(NodeType):
         name = "Cart"
         interfaces = (relay.Node,)
         use_connection = False
-        fields = ("id", "pk", "items", "item_count", "total")
+        fields = ("id", "pk", "items", "copy_count", "item_count", "total")
 
     @staticmethod
     def resolve_items(root: Cart, info: Any) -> list[CartItem]:
@@ -254,7 +268,8 @@ class OrderLineType(NodeType):
 class OrderType(NodeType):
     lines = graphene.List(graphene.NonNull(OrderLineType), required=True)
     total = Money(required=True)
-    item_count = graphene.Int(required=True, description="Copies in the order, all lines together.")
+    copy_count = graphene.Int(required=True, description="Copies in the order, all lines together.")
+    item_count = renamed_field(graphene.Int, "Order", "item_count", required=True)
     created_at = DateTime(required=True)
 
     class Meta:
@@ -262,7 +277,7 @@ class OrderType(NodeType):
         name = "Order"
         interfaces = (relay.Node,)
         use_connection = False
-        fields = ("id", "pk", "lines", "total", "item_count", "created_at")
+        fields = ("id", "pk", "lines", "total", "copy_count", "item_count", "created_at")
 
     @staticmethod
     def resolve_lines(root: Order, info: Any) -> list[OrderLine]:

@@ -20,6 +20,8 @@ from catalog.isbn import ISBN_PATTERN
 from catalog.models import MAX_PRICE, MAX_QUANTITY_PER_LINE, MAX_STOCK, Author, Book, Cart, CartItem, Order, OrderLine
 from catalog.text import NON_BLANK_TEXT_PATTERN, NON_EMPTY_TEXT_PATTERN, PRICE_PATTERN, TEXT_PATTERN, parse_int
 
+from .deprecation import DeprecatedIntegerField
+
 
 def decimal_text(value: Decimal) -> str:
     return f"{value:.2f}"
@@ -264,7 +266,8 @@ class CartItemOutput(Output):
 class CartOutput(Output):
     id = serializers.IntegerField()
     items = CartItemOutput(many=True)
-    item_count = serializers.IntegerField(help_text="Copies in the cart, all lines together.")
+    copy_count = serializers.IntegerField(help_text="Copies in the cart, all lines together.")
+    item_count = DeprecatedIntegerField(type_name="Cart")
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
 
     def to_representation(self, cart: Cart) -> dict:
@@ -272,7 +275,8 @@ class CartOutput(Output):
         return {
             "id": cart.pk,
             "items": [item_output.to_representation(item) for item in cart.items.all()],
-            "item_count": cart.item_count,
+            "copy_count": cart.copy_count,
+            "item_count": cart.copy_count,
             "total": decimal_text(cart.total),
         }
 
@@ -304,7 +308,8 @@ class OrderOutput(Output):
     id = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
-    item_count = serializers.IntegerField()
+    copy_count = serializers.IntegerField(help_text="Copies in the order, all lines together.")
+    item_count = DeprecatedIntegerField(type_name="Order")
     lines = OrderLineOutput(many=True)
 
     def to_representation(self, order: Order) -> dict:
@@ -313,7 +318,8 @@ class OrderOutput(Output):
             "id": order.pk,
             "created_at": datetime_text(order.created_at, self.tz),
             "total": decimal_text(order.total),
-            "item_count": order.item_count,
+            "copy_count": order.copy_count,
+            "item_count": order.copy_count,
             "lines": [line_output.to_representation(line) for line in order.lines.all()],
         }
 

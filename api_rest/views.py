@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from catalog import selectors, services
 from catalog.text import check_texts
 
+from .deprecation import announce_deprecations
 from .permissions import CatalogEditorOrReadOnly
 from .schema import AUTHOR_CODES, AUTHOR_FILTERS, BOOK_CODES, BOOK_FILTER_CODES, BOOK_FILTERS, FILTER_CODES, errors
 from .serializers import (
@@ -60,6 +61,11 @@ class BaseView(APIView):
         # After authentication and permissions, before any field is read: one code for NULs
         # and lone surrogates in every parameter, as GraphQL gives for its arguments.
         check_texts(_texts(request))
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        announce_deprecations(request, response)
+        return response
 
     def check_permissions(self, request):
         # A method the URL does not offer is a 405 for everyone, not a 401 or 403.

@@ -119,4 +119,6 @@ def cart(request: HttpRequest) -> JsonResponse:
             }
         )
     cart_id = rows.values_list("cart_id", flat=True).first()
-    return JsonResponse({"id": cart_id, "items": items, "item_count": count, "total": f"{total:.2f}"})
+    # item_count: the deprecated old name of copy_count, which the REST API still sends.
+    body = {"id": cart_id, "items": items, "copy_count": count, "item_count": count, "total": f"{total:.2f}"}
+    return JsonResponse(body)

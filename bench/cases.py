@@ -194,7 +194,7 @@ def build_cases(*, book_id: int, token: str, isbn: str, deep: DeepPage) -> list[
                 Variant("baseline", "GET", "/bench/baseline/cart/", headers=auth),
                 Variant("rest", "GET", "/api/cart/", headers=auth),
                 graphql(
-                    "query Cart { cart { databaseId itemCount total items { databaseId quantity unitPrice lineTotal "
+                    "query Cart { cart { databaseId copyCount total items { databaseId quantity unitPrice lineTotal "
                     "book { databaseId title isbn price } } } }",
                     headers=auth,
                 ),

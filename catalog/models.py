@@ -111,7 +111,7 @@ class Cart(models.Model):
         return f"Cart of {self.user}"
 
     @property
-    def item_count(self) -> int:
+    def copy_count(self) -> int:
         return sum(item.quantity for item in self.items.all())
 
     @property
@@ -163,7 +163,7 @@ class Order(models.Model):
         return f"Order #{self.pk}"
 
     @property
-    def item_count(self) -> int:
+    def copy_count(self) -> int:
         return sum(line.quantity for line in self.lines.all())
 
 

@@ -20,8 +20,8 @@ _VARIABLE_NAME = re.compile(r"^\w+$")
 _USES = re.compile(r"\$\{(\w+)\}")
 # The runner sets these itself: from the body, the base URL and the scenario's `user`.
 _RESERVED_HEADERS = {"authorization": "use the scenario's `user`", "content-type": "", "content-length": "", "host": ""}
-_REST_KEYS = {"name", "method", "path", "body", "headers", "save", "save_headers", "for_each"}
-_GRAPHQL_KEYS = {"name", "method", "query", "variables", "persisted", "headers", "save", "save_headers"}
+_REST_KEYS = {"name", "method", "path", "body", "raw_body", "headers", "save", "save_headers", "for_each"}
+_GRAPHQL_KEYS = {"name", "method", "query", "variables", "persisted", "refused", "headers", "save", "save_headers"}
 
 
 class ScenarioError(ValueError):
@@ -40,6 +40,8 @@ class RestStep:
     headers: dict[str, str | None] = field(default_factory=dict)
     # Variable name -> response header name.
     save_headers: dict[str, str] = field(default_factory=dict)
+    # Sent as it is instead of `body` as JSON: a body the server cannot parse, say.
+    raw_body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class GraphQLStep:
     persisted: bool = False
     headers: dict[str, str | None] = field(default_factory=dict)
     save_headers: dict[str, str] = field(default_factory=dict)
+    # A document the server refuses (it does not parse or validate): no client's, so no manifest's.
+    refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class Scenario:
     setup: tuple[RestStep, ...] = ()
     user: str | None = None
     fresh_cart: bool = False
+    # Response headers the step tables show in columns of their own.
+    show_headers: tuple[str, ...] = ()
 
     def steps(self, style: str) -> tuple[RestStep, ...] | tuple[GraphQLStep, ...]:
         return self.rest if style == "rest" else self.graphql
@@ -119,6 +125,9 @@ def _rest_step(raw: Any, index: int, where: str) -> RestStep:
         raise ScenarioError(f"{where}: unknown method {method!r}")
     if not str(raw.get("path", "")).startswith("/"):
         raise ScenarioError(f"{where}: a REST step needs a path starting with '/'")
+    raw_body = raw.get("raw_body")
+    if raw_body is not None and (not isinstance(raw_body, str) or "body" in raw):
+        raise ScenarioError(f"{where}: raw_body is text sent as it is, instead of a JSON `body`")
     return RestStep(
         name=raw.get("name", f"step{index + 1}"),
         method=method,
@@ -128,6 +137,7 @@ def _rest_step(raw: Any, index: int, where: str) -> RestStep:
         for_each=raw.get("for_each"),
         headers=_headers(raw, where),
         save_headers=_save_headers(raw, where),
+        raw_body=raw_body,
     )
 
 
@@ -149,12 +159,16 @@ def _graphql_step(raw: Any, index: int, where: str) -> GraphQLStep:
     method = str(raw.get("method", "POST")).upper()
     if method not in _GRAPHQL_METHODS:
         raise ScenarioError(f"{where}: GraphQL is sent by GET or POST, not {method}")
-    persisted = raw.get("persisted", False)
-    if not isinstance(persisted, bool):
-        raise ScenarioError(f"{where}: persisted must be true or false")
-    operation = _operation(raw["query"], where)
-    if method == "GET" and operation.operation != OperationType.QUERY:
-        raise ScenarioError(f"{where}: only a query can be sent by GET, not a {operation.operation.value}")
+    persisted, refused = raw.get("persisted", False), raw.get("refused", False)
+    for name, value in (("persisted", persisted), ("refused", refused)):
+        if not isinstance(value, bool):
+            raise ScenarioError(f"{where}: {name} must be true or false")
+    if refused and persisted:
+        raise ScenarioError(f"{where}: a refused document cannot be registered as a persisted query")
+    if not refused:
+        operation = _operation(raw["query"], where)
+        if method == "GET" and operation.operation != OperationType.QUERY:
+            raise ScenarioError(f"{where}: only a query can be sent by GET, not a {operation.operation.value}")
     return GraphQLStep(
         name=raw.get("name", f"step{index + 1}"),
         query=raw["query"],
@@ -164,6 +178,7 @@ def _graphql_step(raw: Any, index: int, where: str) -> GraphQLStep:
         persisted=persisted,
         headers=_headers(raw, where),
         save_headers=_save_headers(raw, where),
+        refused=refused,
     )
 
 
@@ -204,6 +219,13 @@ def _result_steps(spec: Any) -> set[str]:
     return set()
 
 
+def _show_headers(raw: dict[str, Any], slug: str) -> tuple[str, ...]:
+    names = raw.get("show_headers") or []
+    if not isinstance(names, list) or not all(isinstance(n, str) and _HEADER_NAME.match(n) for n in names):
+        raise ScenarioError(f"{slug}: show_headers must list response header names")
+    return tuple(names)
+
+
 def parse_scenarios(data: dict[str, Any]) -> dict[str, Scenario]:
     scenarios: dict[str, Scenario] = {}
     for raw in data.get("scenarios") or []:
@@ -236,6 +258,7 @@ def parse_scenarios(data: dict[str, Any]) -> dict[str, Scenario]:
             setup=setup,
             user=raw.get("user"),
             fresh_cart=bool(raw.get("fresh_cart", False)),
+            show_headers=_show_headers(raw, slug),
         )
     return scenarios
 
@@ -246,12 +269,13 @@ def load_scenarios(path: Path = SCENARIOS_FILE) -> dict[str, Scenario]:
 
 
 def extract(value: Any, path: str) -> Any:
-    """Follow a dotted path: ``a.b[0].c``; ``[]`` maps the rest of the path over a list."""
+    """Follow a dotted path: ``a.b[0].c``; ``[]`` maps the rest of the path over a list, and
+    ``[name=title]`` picks the first item whose ``name`` is ``title``."""
     if path in ("", "."):
         return value
     head, _, rest = path.partition(".")
     key, index = head, None
-    match = re.fullmatch(r"([^\[\]]*)\[(\d*)\]", head)
+    match = re.fullmatch(r"([^\[\]]*)\[(\d*|\w+=[^\[\]]*)\]", head)
     if match:
         key, index = match.group(1), match.group(2)
     if key:
@@ -262,6 +286,12 @@ def extract(value: Any, path: str) -> Any:
         return None
     if index == "":
         return [extract(item, rest) if rest else item for item in value]
+    if "=" in index:
+        name, _, wanted = index.partition("=")
+        found = [item for item in value if isinstance(item, dict) and str(item.get(name)) == wanted]
+        if not found:
+            return None
+        return extract(found[0], rest) if rest else found[0]
     position = int(index)
     if position >= len(value):
         return None

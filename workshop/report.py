@@ -4,7 +4,7 @@ import json
 import urllib.parse
 from typing import Any
 
-from .runner import Exchange, ScenarioRun, difference, error_codes
+from .runner import ACCEPT, GRAPHQL_PATH, Exchange, ScenarioRun, difference, error_codes
 
 ROWS = (
     ("round_trips", "HTTP round trips"),
@@ -28,6 +28,7 @@ def _cell(value: Any) -> str:
 
 
 STEP_COLUMNS = ("step", "request", "sends", "status", "X-Cache", "bytes", "SQL", "ms")
+_FIGURES = range(5, 8)  # bytes, SQL and ms: right-aligned
 _REQUEST_WIDTH = 44
 
 
@@ -50,10 +51,13 @@ def describe_request(exchange: Exchange) -> str:
     return f"{exchange.method} /graphql/ ({what})"
 
 
-def cache_headers_sent(exchange: Exchange) -> str:
-    """The request headers that decide what the server may answer from its cache."""
+def headers_sent(exchange: Exchange) -> str:
+    """The request headers that decide what the server answers: from its cache, and in which media type."""
     headers = {name.lower(): value for name, value in exchange.request_headers.items()}
     sent = []
+    default_accept = ACCEPT["graphql" if exchange.path.startswith(GRAPHQL_PATH) else "rest"]
+    if headers.get("accept", default_accept) != default_accept:
+        sent.append(f"Accept: {headers['accept']}")
     if "no-cache" in headers.get("cache-control", ""):
         sent.append("no-cache")
     if headers.get("if-none-match"):
@@ -61,16 +65,18 @@ def cache_headers_sent(exchange: Exchange) -> str:
     return ", ".join(sent) or "-"
 
 
-def step_facts(exchange: Exchange) -> dict[str, Any]:
-    """One exchange as the step tables show it (the compare page gets the same dictionary)."""
+def step_facts(exchange: Exchange, shown: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One exchange as the step tables show it (the compare page gets the same dictionary);
+    ``shown`` names the response headers of the scenario's own columns."""
     codes = sorted(error_codes(exchange.response_body))
     return {
         "request": describe_request(exchange),
-        "sends": cache_headers_sent(exchange),
+        "sends": headers_sent(exchange),
         "status": str(exchange.status) + (f" {', '.join(codes)}" if codes else ""),
         "cache": exchange.cache or "-",
         "etag": exchange.response_headers.get("etag"),
         "cache_control": exchange.response_headers.get("cache-control"),
+        "shown": {name: exchange.response_headers.get(name.lower()) or "-" for name in shown},
     }
 
 
@@ -81,10 +87,14 @@ def _sql(exchange: Exchange) -> str:
     return f"{_cell(exchange.sql_queries)}+{exchange.cache_sql_queries}"
 
 
+def step_columns(run: ScenarioRun) -> tuple[str, ...]:
+    return STEP_COLUMNS + run.scenario.show_headers
+
+
 def step_rows(run: ScenarioRun, style: str) -> list[tuple[str, ...]]:
     table = []
     for exchange in run.runs[style].exchanges:
-        facts = step_facts(exchange)
+        facts = step_facts(exchange, run.scenario.show_headers)
         table.append(
             (
                 exchange.step,
@@ -95,6 +105,7 @@ def step_rows(run: ScenarioRun, style: str) -> list[tuple[str, ...]]:
                 _cell(exchange.response_bytes),
                 _sql(exchange),
                 _cell(exchange.server_ms),
+                *facts["shown"].values(),
             )
         )
     return table
@@ -129,12 +140,12 @@ def as_table(runs: list[ScenarioRun]) -> str:
             out.append(f"  {label:<{width}}  {rest:>10}  {graphql:>10}")
         out.append(f"  {verdict(run)}")
         for style, name in (("rest", "REST"), ("graphql", "GraphQL")):
-            table = [STEP_COLUMNS, *step_rows(run, style)]
-            widths = [max(len(row[i]) for row in table) for i in range(len(STEP_COLUMNS))]
+            table = [step_columns(run), *step_rows(run, style)]
+            widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
             out.append(f"  {name}, step by step:")
             for row in table:
                 cells = [
-                    cell.rjust(width) if i >= 5 else cell.ljust(width)
+                    cell.rjust(width) if i in _FIGURES else cell.ljust(width)
                     for i, (cell, width) in enumerate(zip(row, widths, strict=True))
                 ]
                 out.append("    " + "  ".join(cells).rstrip())
@@ -160,8 +171,9 @@ def as_markdown(runs: list[ScenarioRun]) -> str:
         for style, name in (("rest", "REST"), ("graphql", "GraphQL")):
             out.append(f"{name}, step by step:")
             out.append("")
-            out.append("| " + " | ".join(STEP_COLUMNS) + " |")
-            out.append("|---|---|---|---|---|---:|---:|---:|")
+            columns = step_columns(run)
+            out.append("| " + " | ".join(columns) + " |")
+            out.append("|" + "".join("---:|" if i in _FIGURES else "---|" for i in range(len(columns))))
             for row in step_rows(run, style):
                 out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
             out.append("")

@@ -328,7 +328,10 @@ class Runner:
         payload: Any,
         variables: dict[str, Any] | None = None,
     ) -> Exchange:
-        body = json.dumps(payload).encode() if payload is not None else None
+        if isinstance(step, RestStep) and step.raw_body is not None:
+            body = step.raw_body.encode()
+        else:
+            body = json.dumps(payload).encode() if payload is not None else None
         extra = step.headers if not isinstance(step, str) else {}
         headers = self._headers(
             scenario, style=style, json_body=body is not None, extra=extra, variables=variables or {}

@@ -33,7 +33,9 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     cards = [
         {
             "scenario": s,
-            "rest": [{"step": step, "body": _json(step.body), "headers": _headers(step)} for step in s.rest],
+            "rest": [
+                {"step": step, "body": step.raw_body or _json(step.body), "headers": _headers(step)} for step in s.rest
+            ],
             "graphql": [
                 {
                     "step": step,
@@ -76,7 +78,7 @@ def compare_run(request: HttpRequest) -> JsonResponse:
     data["difference"] = difference(run.runs["rest"].result, run.runs["graphql"].result)
     for style in ("rest", "graphql"):
         for exchange, measured in zip(data["styles"][style]["exchanges"], run.runs[style].exchanges, strict=True):
-            exchange["facts"] = step_facts(measured)
+            exchange["facts"] = step_facts(measured, scenario.show_headers)
     for exchange in data["styles"]["graphql"]["exchanges"]:
         params = _graphql_params(exchange)
         query = params.get("query")

@@ -73,9 +73,9 @@ def test_types_show_rest_fields_in_camel_case_and_nothing_private():
             "updatedAt",
         },
         "Author": {"id", "databaseId", "name", "bio", "bookCount", "books"},
-        "Cart": {"id", "databaseId", "items", "itemCount", "total"},
+        "Cart": {"id", "databaseId", "items", "copyCount", "itemCount", "total"},
         "CartItem": {"id", "databaseId", "book", "quantity", "unitPrice", "lineTotal"},
-        "Order": {"id", "databaseId", "lines", "total", "itemCount", "createdAt"},
+        "Order": {"id", "databaseId", "lines", "total", "copyCount", "itemCount", "createdAt"},
         "OrderLine": {"id", "databaseId", "bookId", "book", "title", "isbn", "quantity", "unitPrice", "lineTotal"},
         "User": {"id", "databaseId", "username", "cart", "orders"},
     }

@@ -13,7 +13,7 @@ def test_cart_get_starts_empty(alice_api):
     response = alice_api.get("/api/cart/")
     assert response.status_code == 200
     body = response.json()
-    assert body == {"id": body["id"], "items": [], "item_count": 0, "total": "0.00"}
+    assert body == {"id": body["id"], "items": [], "copy_count": 0, "item_count": 0, "total": "0.00"}
 
 
 def test_cart_get_shows_lines_with_prices_and_totals(alice_api, alice):

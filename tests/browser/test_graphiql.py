@@ -63,15 +63,19 @@ def test_graphiql_runs_a_query_from_the_url(page, shelf):
     assert page.js_errors == []
 
 
-def test_graphiql_with_a_token_header_shows_the_user(page, live_server):
-    user = UserFactory(username="alice")
-    token = Token.objects.create(user=user).key
+def sign_in(page, username: str) -> None:
+    """A new user's token in GraphiQL's header editor, as it keeps it between visits
+    (GraphiQL's own key and the page's copy)."""
+    token = Token.objects.create(user=UserFactory(username=username)).key
     headers = json.dumps({"Authorization": f"Token {token}"})
-    # What the header editor keeps between visits (GraphiQL's own key and the page's copy).
     page.add_init_script(
         f"localStorage.setItem('graphiql:headers', {json.dumps(headers)});"
         f"localStorage.setItem('hybrid-graphiql:headers', {json.dumps(headers)});"
     )
+
+
+def test_graphiql_with_a_token_header_shows_the_user(page, live_server):
+    sign_in(page, "alice")
     page.goto("/graphql/?" + urllib.parse.urlencode({"query": "{ me { username } }"}))
     page.wait_for_selector(RUN, timeout=15_000)
     page.click(RUN)
@@ -126,4 +130,23 @@ def test_graphiql_shows_the_errors_of_a_document_refused_with_400(page, db):
     answer = result_json(page)
     assert "data" not in answer
     assert answer["errors"][0]["extensions"]["code"] == "query_too_complex"
+    assert page.js_errors == []
+
+
+def test_graphiql_marks_a_deprecated_field_and_still_runs_it(page, live_server):
+    sign_in(page, "alice")
+    page.goto("/graphql/?" + urllib.parse.urlencode({"query": "{ cart { itemCount copyCount } }"}))
+    page.wait_for_selector(RUN, timeout=15_000)
+    # The editor lints the document against the schema it introspected: the old name is flagged.
+    marks = page.locator(".graphiql-query-editor .CodeMirror-lint-mark-warning")
+    mark = marks.filter(has_text="itemCount")
+    mark.wait_for(timeout=15_000)
+    assert "".join(marks.all_inner_texts()).strip() == "itemCount"  # copyCount is not marked
+    mark.hover()
+    tooltip = page.locator(".CodeMirror-lint-tooltip")
+    tooltip.wait_for(timeout=5_000)
+    assert "deprecated" in tooltip.inner_text() and "copyCount" in tooltip.inner_text()
+    page.click(RUN)
+    assert result_json(page)["data"] == {"cart": {"itemCount": 0, "copyCount": 0}}
+    assert page.blocked_requests == []
     assert page.js_errors == []

@@ -170,3 +170,18 @@ def test_the_committed_manifest_holds_the_workshops_documents(tmp_path):
     call_command("graphql_manifest", "workshop/scenarios.yaml", "--out", str(out))
     committed = settings.BASE_DIR / "api_graphql" / "persisted-queries.json"
     assert json.loads(committed.read_text()) == json.loads(out.read_text()), "run `make schema`"
+
+
+def test_the_manifest_leaves_out_the_documents_a_lesson_shows_refused(tmp_path):
+    from django.core.management import call_command
+
+    from workshop.registry import load_scenarios
+
+    out = tmp_path / "manifest.json"
+    call_command("graphql_manifest", "workshop/scenarios.yaml", "--out", str(out))
+    bodies = {operation["body"] for operation in json.loads(out.read_text())["operations"]}
+    steps = [step for scenario in load_scenarios().values() for step in scenario.graphql]
+    refused = {step.query for step in steps if step.refused}
+    assert len(refused) == 2  # the document that does not parse, and the one that does not validate
+    assert bodies.isdisjoint(refused)
+    assert {step.query for step in steps if not step.refused} <= bodies

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_cart_get_makes_an_empty_cart_on_first_use(alice):
     cart = cart_get(user=alice)
-    assert (cart.item_count, cart.total, list(cart.items.all())) == (0, Decimal("0.00"), [])
+    assert (cart.copy_count, cart.total, list(cart.items.all())) == (0, Decimal("0.00"), [])
     assert cart_get(user=alice).pk == cart.pk
 
 
@@ -42,7 +42,7 @@ def test_cart_totals_are_computed_from_current_prices(alice):
         (Decimal("2.50"), Decimal("5.00")),
         (Decimal("10.00"), Decimal("10.00")),
     ]
-    assert (cart.item_count, cart.total) == (3, Decimal("15.00"))
+    assert (cart.copy_count, cart.total) == (3, Decimal("15.00"))
 
 
 def test_cart_item_add_without_a_quantity_is_required(alice, book):
@@ -132,8 +132,8 @@ def test_cart_clear_empties_only_the_users_cart(alice, bob, book):
     cart_item_add(user=alice, book_id=book.id)
     cart_item_add(user=bob, book_id=book.id)
     cart_clear(user=alice)
-    assert cart_get(user=alice).item_count == 0
-    assert cart_get(user=bob).item_count == 1
+    assert cart_get(user=alice).copy_count == 0
+    assert cart_get(user=bob).copy_count == 1
 
 
 def test_cart_writes_need_a_signed_in_user():

@@ -26,9 +26,9 @@ def test_checkout_makes_an_order_takes_stock_and_empties_the_cart(alice):
         ("First", 2, Decimal("12.50"), Decimal("25.00")),
         ("Second", 1, Decimal("3.00"), Decimal("3.00")),
     ]
-    assert order.item_count == 3
+    assert order.copy_count == 3
     assert dict(Book.objects.values_list("title", "stock")) == {"First": 3, "Second": 0}
-    assert cart_get(user=alice).item_count == 0
+    assert cart_get(user=alice).copy_count == 0
 
 
 def test_checkout_copies_the_price_so_later_changes_do_not_touch_the_order(alice, book):

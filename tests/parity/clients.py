@@ -16,11 +16,12 @@ from rest_framework.authtoken.models import Token
 BOOK_FIELDS = "databaseId title subtitle isbn price stock publishedDate description authors { databaseId name }"
 AUTHOR_FIELDS = "databaseId name bio bookCount"
 CART_FIELDS = (
-    "databaseId itemCount total items { databaseId quantity unitPrice lineTotal book { databaseId title isbn price } }"
+    "databaseId copyCount itemCount total "
+    "items { databaseId quantity unitPrice lineTotal book { databaseId title isbn price } }"
 )
 # What the GraphQL-over-HTTP draft recommends that a client sends.
 GRAPHQL_ACCEPT = "application/graphql-response+json; charset=utf-8, application/json; charset=utf-8"
-ORDER_FIELDS = "databaseId total itemCount lines { bookId title isbn quantity unitPrice lineTotal }"
+ORDER_FIELDS = "databaseId total copyCount itemCount lines { bookId title isbn quantity unitPrice lineTotal }"
 COUNTED = "totalCount totalCountIsExact"
 
 
@@ -75,6 +76,7 @@ def _order(data: dict) -> dict:
     return {
         "id": data["id"],
         "total": data["total"],
+        "copy_count": data["copy_count"],
         "item_count": data["item_count"],
         "lines": [
             {k: line[k] for k in ("book_id", "title", "isbn", "quantity", "unit_price", "line_total")}

@@ -131,3 +131,42 @@ def test_the_cache_lesson_in_markdown_and_json(demo):
     assert [e["cache"] for e in exchanges][:3] == ["miss", "hit", "revalidated"]
     assert exchanges[2]["request_headers"]["If-None-Match"] == exchanges[0]["response_headers"]["etag"]
     assert "Authorization" not in exchanges[0]["request_headers"]
+
+
+def test_the_error_lesson_shows_status_content_type_and_the_accept_sent(demo):
+    output = compare("error-semantics")
+    assert re.search(r"^    step +request +sends +status +X-Cache +bytes +SQL +ms +Content-Type$", output, re.M)
+    rest = step_table(output, "REST")
+    assert [(row[0], row[3], row[-1]) for row in rest] == [
+        ("unparsable", "400 parse_error", "application/json"),
+        ("not_a_boolean", "400 invalid", "application/json"),
+        ("not_a_number", "400 invalid", "application/json"),
+        ("no_such_book", "404 not_found", "application/json"),
+        ("no_copies", "400 invalid_quantity", "application/json"),
+    ]
+    graphql = step_table(output, "GraphQL")
+    own, plain = "application/graphql-response+json; charset=utf-8", "application/json; charset=utf-8"
+    assert [(row[0], row[2], row[3], row[-1]) for row in graphql] == [
+        ("unparsable", "no-cache", "400 parse_error", own),
+        ("unparsable_as_json", "Accept: application/json, no-cache", "200 parse_error", plain),
+        ("not_a_boolean", "no-cache", "400 invalid", own),
+        ("not_a_number", "no-cache", "200 invalid", own),
+        ("no_such_book", "no-cache", "200 not_found", own),
+        # A mutation's refusal is in its payload, not among the response's errors.
+        ("no_copies", "no-cache", "200", own),
+    ]
+    assert "The normalised results are equal." in output
+
+
+def test_the_deprecation_lesson_shows_the_headers_in_columns_of_their_own(demo):
+    output = compare("deprecation")
+    assert re.search(r" +ms +Deprecation +Sunset +Link$", output, re.M)
+    rest = step_table(output, "REST")
+    assert [row[0] for row in rest] == ["add", "cart", "contract"]
+    assert rest[0][-3:] == rest[2][-3:] == ["-", "-", "-"]
+    assert rest[1][-3:-1] == ["@1796083200", "Tue, 01 Jun 2027 00:00:00 GMT"]
+    assert rest[1][-1].endswith('/api/docs/>; rel="deprecation"; type="text/html"')
+    assert [row[-3:] for row in step_table(output, "GraphQL")] == [["-", "-", "-"]] * 2
+    markdown = compare("deprecation", "--format", "markdown")
+    assert "| step | request | sends | status | X-Cache | bytes | SQL | ms | Deprecation | Sunset | Link |" in markdown
+    assert "|---|---|---|---|---|---:|---:|---:|---|---|---|" in markdown

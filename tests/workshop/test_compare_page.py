@@ -65,7 +65,8 @@ def test_run_needs_post(client, workshop_mode):
 
 def test_the_cache_lesson_shows_each_steps_headers_once_per_document(client, workshop_mode):
     html = client.get("/compare/?scenario=cached-reads").content.decode()
-    article = html[html.index('id="scenario-cached-reads"') :]
+    start = html.index('id="scenario-cached-reads"')
+    article = html[start : html.index("</article>", start)]
     assert article.count("query CatalogPage") == 1
     assert article.count("The same document as the step above.") == 8
     assert "If-None-Match: ${etag}" in article and "saves the ETag header as ${etag}" in article
@@ -91,3 +92,22 @@ def test_the_cache_lesson_runs_with_what_the_server_did(client, workshop_mode, d
     links = [e["graphiql"] is not None for e in graphql]
     assert links == [True, True, True, True, True, True, False, True, False, False]
     assert graphql[0]["graphiql"].startswith("/graphql/?query=query+CatalogPage")
+
+
+def test_the_error_lesson_shows_the_raw_body_the_refused_documents_and_the_accept(client, workshop_mode):
+    html = client.get("/compare/?scenario=error-semantics").content.decode()
+    start = html.index('id="scenario-error-semantics"')
+    article = html[start : html.index("</article>", start)]
+    assert "{&quot;book_id&quot;: 1, &quot;quantity&quot;: }" in article
+    assert article.count("a document the server refuses") == 3
+    assert "Accept: application/json" in article
+
+
+def test_the_deprecation_lesson_runs_with_its_header_columns(client, workshop_mode, demo):
+    data = run(client, {"scenario": "deprecation"}).json()
+    assert data["equal"] is True
+    rest = [e["facts"]["shown"] for e in data["styles"]["rest"]["exchanges"]]
+    assert [shown["Deprecation"] for shown in rest] == ["-", "@1796083200", "-"]
+    assert rest[1]["Sunset"] == "Tue, 01 Jun 2027 00:00:00 GMT"
+    graphql = [e["facts"]["shown"] for e in data["styles"]["graphql"]["exchanges"]]
+    assert graphql == [{"Deprecation": "-", "Sunset": "-", "Link": "-"}] * 2

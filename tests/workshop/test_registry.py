@@ -65,6 +65,10 @@ def test_repeated_slugs_are_refused():
         ("results[5].title", None),
         ("missing.deeper", None),
         ("", {"count": 2}),
+        ("results[title=B].authors", []),
+        ("results[title=A].authors[name=Y].name", "Y"),
+        ("results[title=C].authors", None),
+        ("count[title=A]", None),
     ],
 )
 def test_extract_follows_paths(path, expected):
@@ -124,6 +128,13 @@ QUERY = "{ books { totalCount } }"
         ({"rest": [{"path": "/api/", "header": {"If-None-Match": "*"}}]}, r"unknown key\(s\) header"),
         ({"graphql": [{"query": QUERY, "method": "PUT"}]}, "by GET or POST, not PUT"),
         ({"graphql": [{"query": QUERY, "persisted": "yes please"}]}, "persisted must be true or false"),
+        ({"graphql": [{"query": QUERY, "refused": "yes"}]}, "refused must be true or false"),
+        ({"graphql": [{"query": "{ books(", "refused": True, "persisted": True}]}, "cannot be registered"),
+        ({"graphql": [{"query": "{ books(", "refused": True, "variables": ["x"]}]}, "`variables` must be a mapping"),
+        ({"rest": [{"path": "/api/", "raw_body": {"a": 1}}]}, "raw_body is text sent as it is"),
+        ({"rest": [{"path": "/api/", "raw_body": "{", "body": {"a": 1}}]}, "instead of a JSON `body`"),
+        ({"show_headers": "Deprecation"}, "show_headers must list response header names"),
+        ({"show_headers": ["Deprecation", "Sun set"]}, "show_headers must list response header names"),
         ({"graphql": [{"query": "mutation { checkout { errors { code } } }", "method": "GET"}]}, "not a mutation"),
         ({"graphql": [{"query": "{ books { "}]}, "does not parse"),
         ({"graphql": [{"query": "query A { books { totalCount } } query B { books { totalCount } }"}]}, "exactly one"),
@@ -150,3 +161,24 @@ def test_a_saved_value_is_usable_only_after_the_step_that_saves_it():
     setup = [{"path": "/api/books/", "save": {"book": "results[0].id"}}]
     parsed = parse_scenarios({"scenarios": [dict(MINIMAL, setup=setup, rest=[{"path": "/api/books/${book}/"}])]})
     assert parsed["one"].rest[0].path == "/api/books/${book}/"
+
+
+def test_a_refused_document_need_not_parse_and_a_raw_body_is_kept_as_text():
+    scenario = parse_scenarios(
+        {
+            "scenarios": [
+                dict(
+                    MINIMAL,
+                    rest=[{"method": "POST", "path": "/api/cart/items/", "raw_body": '{"book_id": '}],
+                    graphql=[{"query": "{ books(first: 1 { totalCount } }", "refused": True, "method": "GET"}],
+                    show_headers=["Content-Type", "Deprecation"],
+                )
+            ]
+        }
+    )["one"]
+    assert (scenario.rest[0].raw_body, scenario.rest[0].body) == ('{"book_id": ', None)
+    assert (scenario.graphql[0].refused, scenario.graphql[0].method) == (True, "GET")
+    assert scenario.show_headers == ("Content-Type", "Deprecation")
+    # Without `refused`, the same document is a mistake in the scenario file.
+    with pytest.raises(ScenarioError, match="does not parse"):
+        parse_scenarios({"scenarios": [dict(MINIMAL, graphql=[{"query": "{ books(first: 1 { totalCount } }"}])]})

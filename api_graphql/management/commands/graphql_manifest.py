@@ -3,8 +3,9 @@
     manage.py graphql_manifest clients/queries/ workshop/scenarios.yaml --out api_graphql/persisted-queries.json
 
 Each ``.graphql`` file is one document; in a YAML file, every ``query:`` value is one (the
-workshop's scenarios, say). Every document is parsed and validated against the schema
-first: a manifest never lists a document the server would refuse.
+workshop's scenarios, say), but for a step marked ``refused: true``, which shows how the
+server refuses a broken document. Every document is parsed and validated against the
+schema first: a manifest never lists a document the server would refuse.
 """
 
 import json
@@ -29,7 +30,8 @@ def _yaml_queries(value: Any) -> list[str]:
         if isinstance(item, dict):
             for key, inner in item.items():
                 if key == "query" and isinstance(inner, str):
-                    found.append(inner)
+                    if item.get("refused") is not True:
+                        found.append(inner)
                 else:
                     stack.append(inner)
         elif isinstance(item, list):

@@ -81,13 +81,23 @@
       ]);
       if (facts.sends && facts.sends !== "-") head.appendChild(el("span", { class: "sends", text: "sends " + facts.sends }));
       if (exchange.cache) head.appendChild(el("span", { class: "x-cache " + exchange.cache, text: exchange.cache }));
+      // The scenario's own header columns (Deprecation, Sunset, ...); the media type is shown already.
+      var shown = facts.shown || {};
+      Object.keys(shown).forEach(function (name) {
+        if (shown[name] !== "-" && name.toLowerCase() !== "content-type") {
+          head.appendChild(el("span", { class: "shown-header", text: name + ": " + shown[name] }));
+        }
+      });
       head.appendChild(el("span", { class: "cost", text: format(exchange.sql_queries) + (exchange.cache_sql_queries == null ? "" : "+" + exchange.cache_sql_queries) + " SQL · " + format(exchange.response_bytes) + " B · " + format(exchange.server_ms) + " ms" }));
       var link = style === "rest" ? exchange.browsable : exchange.graphiql;
       if (link) head.appendChild(el("a", { href: link, text: style === "rest" ? "browsable API" : "GraphiQL" }));
       var text = [
         exchange.method + " " + exchange.path + (exchange.request_body ? "\n" + exchange.request_body : ""),
         headerLines("Request headers:", exchange.request_headers || {}),
-        headerLines("Response headers:", exchange.response_headers || {}, SHOWN_HEADERS),
+        headerLines("Response headers:", exchange.response_headers || {}, SHOWN_HEADERS.concat(
+          Object.keys(shown).map(function (name) { return name.toLowerCase(); }).filter(function (name) {
+            return SHOWN_HEADERS.indexOf(name) < 0;
+          }))),
         exchange.response_body === null ? "(empty body)" : JSON.stringify(exchange.response_body, null, 2),
       ].join("\n\n");
       return el("details", {}, [el("summary", {}, [head]), el("pre", { class: "body", text: text })]);
