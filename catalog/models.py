@@ -196,7 +196,7 @@ class OrderLine(models.Model):
 
 
 class CatalogVersion(models.Model):
-    """One row whose ``value`` grows with every change to what catalog reads show.
+    """One row whose ``value`` changes, to a value never used before, with every change to what catalog reads show.
 
     Bumped inside the transaction of every book or author write and of every checkout that
     takes stock, so a reader that sees the new version also sees the new rows: cached reads

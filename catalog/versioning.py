@@ -1,5 +1,7 @@
 """The catalog version: one number that changes with every write that catalog reads can see.
 
+Equal or not is all it says: each write gives it a value never used before (random, below).
+
 Every save of a book, an author or a book's author link bumps it through a model signal
 (the admin, the services and the shell alike). Deletes, bulk loads and checkout's stock
 updates send no such signal (a delete receiver would also turn Django's fast bulk delete
@@ -9,8 +11,9 @@ the writer's transaction: a reader sees the new version only together with the n
 which makes it a safe key for cached reads and for ETags.
 """
 
+import secrets
+
 from django.db import connections, router
-from django.db.models import F
 from django.db.models.signals import post_save
 
 from .models import Author, Book, BookAuthor, CatalogVersion
@@ -30,11 +33,25 @@ def catalog_version(using: str | None = None) -> int:
     return int(row[0])
 
 
+def _fresh_value() -> int:
+    # 62 random bits, never the first row's 1: no value is ever used twice (see below).
+    return secrets.randbits(62) + 2
+
+
 def bump_catalog_version(using: str | None = None) -> None:
-    """Make every cached catalog read stale; call it inside the transaction of the write."""
+    """Make every cached catalog read stale; call it inside the transaction of the write.
+
+    The new version is a fresh random number, not the old one plus one. A transaction that
+    bumps the version and then rolls back returns the row to its old value; a counter would
+    then hand the rolled-back version to the next write, and any answer read and cached inside
+    the rolled-back transaction (the workshop's in-process runs do that, and so would any read
+    that shares a write's transaction) would be served as that next write's. A random value
+    is never handed out twice (one chance in 2**62).
+    """
     alias = using or router.db_for_write(CatalogVersion)
-    if not CatalogVersion.objects.using(alias).filter(pk=1).update(value=F("value") + 1):
-        CatalogVersion.objects.using(alias).get_or_create(pk=1, defaults={"value": 2})
+    value = _fresh_value()
+    if not CatalogVersion.objects.using(alias).filter(pk=1).update(value=value):
+        CatalogVersion.objects.using(alias).get_or_create(pk=1, defaults={"value": value})
 
 
 def _bump(sender, using: str = "default", **kwargs) -> None:
