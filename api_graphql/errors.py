@@ -3,6 +3,7 @@
 import logging
 import re
 from collections.abc import Iterable, Mapping
+from enum import Enum as PyEnum
 from typing import Any
 
 import graphene
@@ -12,7 +13,7 @@ from django.db import InterfaceError, OperationalError
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from catalog.errors import ErrorCode, ErrorItem, NotFound, validation_error_items
+from catalog.errors import ErrorCode, ErrorItem, NotFound, normalise_code, validation_error_items
 
 logger = logging.getLogger(__name__)
 
@@ -22,12 +23,28 @@ INTERNAL_ERROR_MESSAGE = "Internal server error."
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?\s*$", re.DOTALL)
 
 
+def _describe(member: PyEnum | None) -> str:
+    if member is None:
+        return "The error catalogue: every code either API answers with, spelt the same in both."
+    return ErrorCode(member.value).description
+
+
+# The catalogue's codes as they are (valid GraphQL names all), so a value serialises to REST's string.
+ErrorCodeEnum = graphene.Enum.from_enum(
+    PyEnum("ErrorCode", [(code.value, code.value) for code in ErrorCode]), description=_describe
+)
+
+
 class Error(graphene.ObjectType):
     """Why a mutation did not happen. The same codes as the REST API."""
 
     field = graphene.String(description="The argument at fault (camelCase), or null when it is no single one.")
-    code = graphene.String(required=True, description="A stable code such as `invalid_isbn` or `not_found`.")
-    message = graphene.String(required=True, description="A sentence for people.")
+    code = ErrorCodeEnum(required=True, description="What went wrong, stable for clients to branch on.")
+    message = graphene.String(required=True, description="A sentence for people; may change, unlike the code.")
+
+    @staticmethod
+    def resolve_code(item: ErrorItem, info: Any) -> str:
+        return normalise_code(item.code)
 
 
 class QueryError(Exception):

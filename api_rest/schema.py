@@ -54,6 +54,10 @@ _RETRY_AFTER = {
     }
 }
 _HEADERS = {"429": _RETRY_AFTER, "503": _RETRY_AFTER}
+ERROR_CODE_INTRODUCTION = (
+    "What went wrong, stable for clients to branch on: the error catalogue, with the same values "
+    "as the GraphQL enum `ErrorCode`."
+)
 
 
 class DocumentedFieldExtension(OpenApiSerializerFieldExtension):
@@ -136,8 +140,9 @@ AUTHOR_FILTERS = [_search("Words in the author's name"), _ordering(AUTHOR_ORDERI
 
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """What the annotations cannot say: the Retry-After header of 429 and 503; that an empty
-    query parameter (``?author=``, as an HTML form sends it) is the same as none; and that the
-    cart-line PATCH requires its one field (drf-spectacular makes every PATCH body partial)."""
+    query parameter (``?author=``, as an HTML form sends it) is the same as none; that the
+    cart-line PATCH requires its one field (drf-spectacular makes every PATCH body partial);
+    and what the error catalogue is, above the list of its codes."""
     for item in result.get("paths", {}).values():
         for operation in item.values():
             for status, response in operation.get("responses", {}).items():
@@ -146,7 +151,10 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "query" and not parameter.get("required"):
                     parameter["allowEmptyValue"] = True
-    patched = result.get("components", {}).get("schemas", {}).get("PatchedCartItemUpdateInput")
+    schemas = result.get("components", {}).get("schemas", {})
+    if "ErrorCode" in schemas:
+        schemas["ErrorCode"]["description"] = f"{ERROR_CODE_INTRODUCTION}\n\n{schemas['ErrorCode']['description']}"
+    patched = schemas.get("PatchedCartItemUpdateInput")
     if patched is not None:
         patched["required"] = ["quantity"]
         result["paths"]["/api/cart/items/{item_id}/"]["patch"]["requestBody"]["required"] = True

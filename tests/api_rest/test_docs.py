@@ -84,6 +84,7 @@ def test_error_shape_is_a_component(schema):
     assert components["ErrorResponse"]["properties"]["errors"]["items"]["$ref"] == "#/components/schemas/ErrorItem"
     assert set(components["ErrorItem"]["properties"]) == {"field", "code", "message"}
     assert components["ErrorItem"]["properties"]["field"]["nullable"] is True
+    assert components["ErrorItem"]["properties"]["code"] == {"$ref": "#/components/schemas/ErrorCode"}
 
 
 def test_lists_are_documented_with_their_filters_and_pages(schema):
