@@ -55,6 +55,14 @@ class QueryError(Exception):
         self.items = items
 
 
+def coded_error(message: str, code: str, nodes: Any = None, *, field: str | None = None, **kwargs: Any) -> GraphQLError:
+    """A GraphQLError that carries its catalogue code (and the argument at fault) into ``extensions``."""
+    extensions = {"code": str(code)}
+    if field is not None:
+        extensions["field"] = field
+    return GraphQLError(message, nodes, extensions=extensions, **kwargs)
+
+
 def argument_error(argument: str | None, message: str, code: str = ErrorCode.INVALID) -> QueryError:
     return QueryError([ErrorItem(argument, code, message)])
 
@@ -89,9 +97,9 @@ def is_database_unavailable(errors: Iterable[GraphQLError]) -> bool:
     return any(isinstance(error.original_error, DATABASE_UNAVAILABLE) for error in errors)
 
 
-def transport_error(message: str, code: str, **extensions: Any) -> dict[str, Any]:
+def transport_error(message: str, code: str) -> dict[str, Any]:
     """An error about the request itself, outside execution."""
-    return {"message": message, "extensions": {"code": str(code), **extensions}}
+    return ErrorItem(None, code, message).as_graphql_error()
 
 
 def format_errors(errors: Iterable[GraphQLError]) -> list[dict[str, Any]]:
@@ -106,22 +114,22 @@ def format_errors(errors: Iterable[GraphQLError]) -> list[dict[str, Any]]:
 
 
 def _format(error: GraphQLError) -> list[dict[str, Any]]:
-    base: dict[str, Any] = {}
+    members: dict[str, Any] = {}
     if error.locations:
-        base["locations"] = [location.formatted for location in error.locations]
+        members["locations"] = [location.formatted for location in error.locations]
     if error.path is not None:
-        base["path"] = error.path
+        members["path"] = error.path
     original = error.original_error
 
     if original is None or isinstance(original, GraphQLError):
         code = error.extensions.get("code") if error.extensions else None
         if not code:
             code = ErrorCode.PARSE_ERROR if isinstance(error, GraphQLSyntaxError) else ErrorCode.INVALID
-        return [{"message": error.message, **base, "extensions": {**(error.extensions or {}), "code": str(code)}}]
+        return [ErrorItem(None, code, error.message).as_graphql_error(**members, extensions=error.extensions)]
 
     items = original.items if isinstance(original, QueryError) else error_items(original)
     if items is None:
         logger.error("Unexpected error while resolving %s", error.path, exc_info=original)
         message = f"{type(original).__name__}: {original}" if settings.DEBUG else INTERNAL_ERROR_MESSAGE
-        return [{"message": message, **base, "extensions": {"code": str(ErrorCode.SERVER_ERROR)}}]
-    return [{"message": item.message, **base, "extensions": {"code": item.code, "field": item.field}} for item in items]
+        items = [ErrorItem(None, ErrorCode.SERVER_ERROR, message)]
+    return [item.as_graphql_error(**members) for item in items]

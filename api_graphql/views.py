@@ -41,6 +41,7 @@ from .documents import current_limits, parse_and_validate
 from .errors import (
     DATABASE_UNAVAILABLE,
     INTERNAL_ERROR_MESSAGE,
+    coded_error,
     format_errors,
     is_database_unavailable,
     transport_error,
@@ -306,13 +307,13 @@ class CatalogGraphQLView(GraphQLView):
         try:
             query, register_as = persisted.resolve_query(params.query, params.extensions)
         except persisted.PersistedQueryError as refusal:
-            return None, (GraphQLError(refusal.message, extensions={"code": str(refusal.code)}),)
+            return None, (coded_error(refusal.message, refusal.code),)
         if query is None:
             raise RequestRefused(400, "Must provide a query string.", ErrorCode.REQUIRED)
         size = len(query.encode("utf-8", "surrogatepass"))
         if size > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
             message = f"The query document is {size} bytes long; the limit is {settings.GRAPHQL_MAX_DOCUMENT_BYTES}."
-            return None, (GraphQLError(message, extensions={"code": str(ErrorCode.QUERY_TOO_COMPLEX)}),)
+            return None, (coded_error(message, ErrorCode.QUERY_TOO_COMPLEX),)
         document, errors = parse_and_validate(
             self.schema.graphql_schema, query, current_limits(), settings.GRAPHQL_MAX_TOKENS
         )

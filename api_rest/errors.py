@@ -36,7 +36,7 @@ from catalog.errors import (
     NotAuthenticated,
     NotFound,
     Throttled,
-    normalise_code,
+    error_body,
     validation_error_items,
 )
 
@@ -67,10 +67,6 @@ _STATUS_CODES = {
     429: ErrorCode.THROTTLED,
     503: ErrorCode.SERVICE_UNAVAILABLE,
 }
-
-
-def error_body(items: list[ErrorItem]) -> dict[str, list[dict[str, Any]]]:
-    return {"errors": [{"field": i.field, "code": normalise_code(i.code), "message": i.message} for i in items]}
 
 
 def _drf_items(detail: Any, field: str | None = None) -> Iterator[ErrorItem]:
@@ -179,6 +175,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return Response(error_body(items), status=status_code, headers=headers)
 
 
+def error_response(exc: Exception) -> JsonResponse:
+    """The answer a REST view gives to ``exc`` (one ``translate`` knows), for a request no view serves."""
+    translated = translate(exc, {})
+    if translated is None:
+        raise TypeError(f"No REST answer for {type(exc).__name__}")
+    status_code, items, headers = translated
+    return _json_response(status_code, items, headers)
+
+
+def _json_response(status_code: int, items: list[ErrorItem], headers: dict[str, str] | None = None) -> JsonResponse:
+    response = JsonResponse(error_body(items), status=status_code, json_dumps_params={"separators": (",", ":")})
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
 @csrf_exempt
 def unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Every path under /api/ that names no endpoint: a JSON 404 (GET/HEAD get the slash added)."""
@@ -191,6 +203,4 @@ def unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespons
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
     item = ErrorItem(None, ErrorCode.NOT_FOUND, f"No endpoint at {request.path}; see /api/ for the list.")
-    return JsonResponse(
-        error_body([item]), status=status.HTTP_404_NOT_FOUND, json_dumps_params={"separators": (",", ":")}
-    )
+    return _json_response(status.HTTP_404_NOT_FOUND, [item])

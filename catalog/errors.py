@@ -4,8 +4,10 @@ Domain code raises Django's ``ValidationError`` (with one of these codes), ``Not
 or ``PermissionDenied`` subclasses; each adapter translates them once.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
 
@@ -131,12 +133,30 @@ class Forbidden(PermissionDenied):
 
 @dataclass(frozen=True)
 class ErrorItem:
+    """One error, and the one place where it becomes an error of the JSON answers."""
+
     field: str | None
     code: str
     message: str
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {"field": self.field, "code": self.code, "message": self.message}
+    def as_dict(self) -> dict[str, Any]:
+        """REST's ``{"field", "code", "message"}``, which GraphQL mutation payloads list too."""
+        return {"field": self.field, "code": normalise_code(self.code), "message": self.message}
+
+    def as_graphql_error(self, **members: Any) -> dict[str, Any]:
+        """An entry of a GraphQL response's ``errors``: the code, and the field if any, in ``extensions``.
+
+        ``members`` are its ``locations`` and ``path`` where it has them, and ``extensions`` to keep.
+        """
+        extensions = {**(members.pop("extensions", None) or {}), "code": normalise_code(self.code)}
+        if self.field is not None:
+            extensions["field"] = self.field
+        return {"message": self.message, **members, "extensions": extensions}
+
+
+def error_body(items: Iterable[ErrorItem]) -> dict[str, list[dict[str, Any]]]:
+    """The JSON body of a REST error answer: ``{"errors": [{"field", "code", "message"}, ...]}``."""
+    return {"errors": [item.as_dict() for item in items]}
 
 
 _CATALOGUE = frozenset(ErrorCode)

@@ -9,7 +9,8 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from catalog.errors import ErrorCode
+from catalog.error_pages import error_page
+from catalog.errors import ErrorCode, ErrorItem, error_body
 
 from .db.deadline import request_scope, seconds
 
@@ -19,17 +20,7 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
 JSON_PATH_PREFIXES = ("/api/", "/graphql/")
 UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
-UNAVAILABLE_HTML_TEMPLATE = """<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Service unavailable · Hybrid Catalog</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">
-<h1>Service unavailable</h1>
-<p>{message}</p>
-<p><a href="/">Back to the library</a></p>
-</body>
-</html>
-"""
-UNAVAILABLE_HTML = UNAVAILABLE_HTML_TEMPLATE.format(message=UNAVAILABLE_MESSAGE)
+UNAVAILABLE_HTML = error_page("Service unavailable", UNAVAILABLE_MESSAGE)
 _FLAG = "_database_unavailable"
 
 
@@ -41,7 +32,7 @@ def wants_json(request: HttpRequest) -> bool:
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
-        body = {"errors": [{"field": None, "code": ErrorCode.SERVICE_UNAVAILABLE, "message": UNAVAILABLE_MESSAGE}]}
+        body = error_body([ErrorItem(None, ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE)])
         response: HttpResponse = JsonResponse(body, status=503)
     else:
         response = HttpResponse(UNAVAILABLE_HTML, status=503, content_type="text/html; charset=utf-8")
