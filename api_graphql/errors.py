@@ -9,16 +9,14 @@ from typing import Any
 import graphene
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import InterfaceError, OperationalError
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from catalog.errors import ErrorCode, ErrorItem, NotFound, normalise_code, validation_error_items
+from catalog.errors import DATABASE_UNAVAILABLE, ErrorCode, ErrorItem, NotFound, normalise_code, validation_error_items
 
 logger = logging.getLogger(__name__)
 
 DOMAIN_ERRORS = (ValidationError, ObjectDoesNotExist, PermissionDenied)
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 INTERNAL_ERROR_MESSAGE = "Internal server error."
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?\s*$", re.DOTALL)
 
@@ -93,8 +91,9 @@ def error_items(exc: BaseException, renames: Mapping[str, str] | None = None) ->
     return [ErrorItem(graphql_field_name(item.field, renames), str(item.code), item.message) for item in items]
 
 
-def is_database_unavailable(errors: Iterable[GraphQLError]) -> bool:
-    return any(isinstance(error.original_error, DATABASE_UNAVAILABLE) for error in errors)
+def database_error(errors: Iterable[GraphQLError]) -> BaseException | None:
+    """The driver's error behind a field error, if the database failed while resolving."""
+    return next((e.original_error for e in errors if isinstance(e.original_error, DATABASE_UNAVAILABLE)), None)
 
 
 def transport_error(message: str, code: str) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """The REST adapter's one error exit: every exception becomes ``{"errors": [...]}``.
 
+All but a database outage, which config.middleware answers, the same way on every surface.
+
 Codes come from the catalogue in ``catalog.errors``; DRF's and Django's own codes are
 folded into it here, so a client only ever sees catalogue codes.
 """
@@ -20,7 +22,6 @@ from django.core.exceptions import (
     TooManyFilesSent,
     ValidationError,
 )
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.datastructures import MultiValueDict
@@ -31,6 +32,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from catalog.errors import (
+    DATABASE_UNAVAILABLE,
     ErrorCode,
     ErrorItem,
     NotAuthenticated,
@@ -41,9 +43,6 @@ from catalog.errors import (
 )
 
 logger = logging.getLogger(__name__)
-
-RETRY_AFTER_SECONDS = 5
-UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
 
 _API_EXCEPTION_CODES: list[tuple[type[exceptions.APIException], ErrorCode]] = [
     (exceptions.ParseError, ErrorCode.PARSE_ERROR),
@@ -144,19 +143,16 @@ def translate(exc: Exception, context: dict[str, Any]) -> tuple[int, list[ErrorI
         return status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, [ErrorItem(None, ErrorCode.REQUEST_TOO_LARGE, message)], {}
     if isinstance(exc, SuspiciousOperation):
         return status.HTTP_400_BAD_REQUEST, [ErrorItem(None, ErrorCode.INVALID, "The request was refused.")], {}
-    if isinstance(exc, OperationalError | InterfaceError):
-        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        headers["Cache-Control"] = "no-store"
-        return (
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            [ErrorItem(None, ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE)],
-            headers,
-        )
     return None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's EXCEPTION_HANDLER: the same JSON error shape for every failure of every view."""
+    """DRF's EXCEPTION_HANDLER: the same JSON error shape for every failure of every view.
+
+    A database outage goes on to config.middleware, which answers it the same way on every surface.
+    """
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return None
     translated = translate(exc, context)
     if translated is None:
         if settings.DEBUG:
@@ -167,10 +163,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         headers: dict[str, str] = {}
     else:
         status_code, items, headers = translated
-        if status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
-            # The driver's text goes to the log only, never to the client.
-            detail = (str(exc).strip().splitlines() or [""])[0]
-            logger.error("Database unavailable: %s %s", type(exc).__name__, detail)
     set_rollback()
     return Response(error_body(items), status=status_code, headers=headers)
 

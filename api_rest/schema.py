@@ -20,7 +20,7 @@ from catalog.isbn import ISBN_PATTERN
 from catalog.text import DECIMAL_PATTERN, TEXT_PATTERN
 
 from .permissions import CatalogEditorOrReadOnly
-from .serializers import ErrorOutput
+from .serializers import ErrorOutput, UnavailableOutput
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -82,7 +82,8 @@ def errors(*statuses: int, codes: str = "", body: bool = False, signs_in: bool =
         description = _ERRORS[status]
         if status == 400:
             description += f" (`parse_error`, or per field: {codes})." if codes else " (`parse_error`)."
-        responses[status] = OpenApiResponse(ErrorOutput, description=description)
+        body = UnavailableOutput if status == 503 else ErrorOutput
+        responses[status] = OpenApiResponse(body, description=description)
     return responses
 
 

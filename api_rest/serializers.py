@@ -354,6 +354,27 @@ class ErrorItemOutput(Output):
 
 @extend_schema_serializer(component_name="ErrorResponse")
 class ErrorOutput(Output):
-    """The body of every error answer."""
+    """The body of every error answer but the 503."""
 
     errors = ErrorItemOutput(many=True)
+
+
+@extend_schema_serializer(component_name="ErrorExtensions")
+class ErrorExtensionsOutput(Output):
+    """Where GraphQL clients read the code."""
+
+    code = serializers.ChoiceField(ERROR_CODES)
+
+
+@extend_schema_serializer(component_name="UnavailableErrorItem")
+class UnavailableItemOutput(ErrorItemOutput):
+    """A database outage: one body under /api/ and /graphql/ alike, with GraphQL's `extensions.code` too."""
+
+    extensions = ErrorExtensionsOutput()
+
+
+@extend_schema_serializer(component_name="UnavailableResponse")
+class UnavailableOutput(Output):
+    """The body of a 503, the same for REST, GraphQL and the website's JSON clients."""
+
+    errors = UnavailableItemOutput(many=True)

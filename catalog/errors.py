@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 
 
 class ErrorCode(StrEnum):
@@ -104,6 +105,10 @@ class ErrorCode(StrEnum):
     )
 
 
+# The driver's errors that mean the database is away: config/middleware.py answers them, on every surface.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
 class NotFound(ObjectDoesNotExist):
     """An object that does not exist or that the current user may not see."""
 
@@ -139,9 +144,16 @@ class ErrorItem:
     code: str
     message: str
 
-    def as_dict(self) -> dict[str, Any]:
-        """REST's ``{"field", "code", "message"}``, which GraphQL mutation payloads list too."""
-        return {"field": self.field, "code": normalise_code(self.code), "message": self.message}
+    def as_dict(self, *, graphql_extensions: bool = False) -> dict[str, Any]:
+        """REST's ``{"field", "code", "message"}``, which GraphQL mutation payloads list too.
+
+        ``graphql_extensions`` adds GraphQL's ``extensions.code``, for an answer that is the same
+        whichever style was asked (the 503 of a database outage).
+        """
+        item: dict[str, Any] = {"field": self.field, "code": normalise_code(self.code), "message": self.message}
+        if graphql_extensions:
+            item["extensions"] = {"code": item["code"]}
+        return item
 
     def as_graphql_error(self, **members: Any) -> dict[str, Any]:
         """An entry of a GraphQL response's ``errors``: the code, and the field if any, in ``extensions``.

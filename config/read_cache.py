@@ -18,7 +18,6 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from rest_framework import exceptions
@@ -31,6 +30,7 @@ from api_rest.caching import catalog_read as rest_read
 from api_rest.errors import error_response as rest_error_response
 from catalog import budget
 from catalog.clients import client_address
+from catalog.errors import DATABASE_UNAVAILABLE
 from catalog.read_cache import (
     CatalogRead,
     StoredAnswer,
@@ -114,7 +114,7 @@ class ReadCacheMiddleware:
             return self._private(request, self.get_response(request))
         try:
             version = catalog_version()
-        except (OperationalError, InterfaceError):
+        except DATABASE_UNAVAILABLE:
             # The view meets the same outage and answers it (503, Retry-After).
             return self._private(request, self.get_response(request))
         tag = etag(version, read)
