@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from graphql import GraphQLError, GraphQLSchema
+from graphql import GraphQLSchema
 from graphql.language import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode
 from graphql.type import GraphQLEnumType, GraphQLList, GraphQLNonNull, get_named_type
 from graphql.utilities import type_from_ast
@@ -14,6 +14,7 @@ from catalog.clients import client_address
 from catalog.errors import ErrorCode, Throttled
 
 from .cost import Cost, document_cost
+from .errors import coded_error
 from .queries import AuthorOrder, BookOrder
 
 
@@ -29,10 +30,7 @@ class TooComplex(Exception):
         field: str | None = None,
     ) -> None:
         super().__init__(message)
-        details: dict[str, Any] = {"code": str(code)}
-        if field is not None:
-            details["field"] = field
-        self.error = GraphQLError(message, extensions=details)
+        self.error = coded_error(message, code, field=field)
         self.extensions = extensions or {}
 
 
@@ -75,7 +73,8 @@ def check_list_variables(
             raise TooComplex(message)
 
 
-def _report(cost: Cost, charge: budget.Charge | None) -> dict[str, Any]:
+def cost_report(cost: Cost, charge: budget.Charge | None) -> dict[str, Any]:
+    """The response's ``extensions``: what the document costs and, once charged, what is left."""
     report: dict[str, Any] = {"requested": cost.requested, "maximum": settings.GRAPHQL_MAX_COST}
     if charge is not None:
         report.update(
@@ -104,18 +103,22 @@ def charge_document(
         raise TooComplex(
             f"The query costs {cost.requested}; the limit is {settings.GRAPHQL_MAX_COST}. "
             "Ask for smaller pages (first/last) or fewer nested lists.",
-            _report(cost, None),
+            cost_report(cost, None),
         )
     charge = getattr(request, "budget_charge", None)  # charged already on the way in (config/read_cache.py)
     if charge is None:
         scope, identity = budget.request_identity(request.user, client_address(request))
         charge = budget.charge(scope, identity, cost.requests(settings.GRAPHQL_COST_PER_REQUEST))
-    extensions = _report(cost, charge)
+    extensions = cost_report(cost, charge)
     if not charge.allowed:
-        raise DocumentThrottled(
-            f"This query costs {charge.cost} request(s) of your budget of {charge.limit}, which is spent; "
-            "try again later.",
-            retry_after=charge.retry_after,
-            extensions=extensions,
-        )
+        raise budget_spent(charge, extensions)
     return extensions
+
+
+def budget_spent(charge: budget.Charge, extensions: dict[str, Any]) -> DocumentThrottled:
+    """The refusal of a document that the client's budget cannot pay for."""
+    return DocumentThrottled(
+        f"This query costs {charge.cost} request(s) of your budget of {charge.limit}, which is spent; try again later.",
+        retry_after=charge.retry_after,
+        extensions=extensions,
+    )

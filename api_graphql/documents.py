@@ -18,9 +18,8 @@ from graphql.language import DocumentNode
 
 from catalog.errors import ErrorCode
 
+from .errors import coded_error
 from .validation import Limits, limit_errors, rules_for
-
-_TOO_COMPLEX = {"code": str(ErrorCode.QUERY_TOO_COMPLEX)}
 
 
 def current_limits() -> Limits:
@@ -44,10 +43,12 @@ def parse_and_validate(
         document = parse(query, max_tokens=max_tokens)
     except GraphQLError as error:
         if "nested too deeply" in error.message or "Document contains more than" in error.message:
-            error = GraphQLError(error.message, source=error.source, positions=error.positions, extensions=_TOO_COMPLEX)
+            error = coded_error(
+                error.message, ErrorCode.QUERY_TOO_COMPLEX, source=error.source, positions=error.positions
+            )
         return None, (error,)
     try:
         errors = limit_errors(document, limits) or validate(schema, document, [*specified_rules, *rules_for(limits)])
     except RecursionError:
-        return None, (GraphQLError("The query is nested too deeply to be checked.", extensions=_TOO_COMPLEX),)
+        return None, (coded_error("The query is nested too deeply to be checked.", ErrorCode.QUERY_TOO_COMPLEX),)
     return document, tuple(errors)

@@ -111,6 +111,11 @@ def graphql_response_type(accept: str | None) -> str | None:
     return best
 
 
+def content_type(media_type: str) -> str:
+    """The Content-Type header of a response of ``media_type``: every response is UTF-8."""
+    return f"{media_type}; charset=utf-8"
+
+
 def prefers_html(accept: str | None) -> bool:
     """Whether the client (a browser) asks for HTML before any GraphQL response type.
 

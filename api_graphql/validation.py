@@ -23,6 +23,7 @@ from graphql.validation import ValidationRule
 from catalog.errors import ErrorCode
 
 from .cost import root_field_count
+from .errors import coded_error
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 _DATA, _INTROSPECTION = "data", "introspection"
@@ -119,7 +120,7 @@ class _Measurer:
 
 
 def _too_complex(message: str, node: Any) -> GraphQLError:
-    return GraphQLError(message, node, extensions={"code": str(ErrorCode.QUERY_TOO_COMPLEX)})
+    return coded_error(message, ErrorCode.QUERY_TOO_COMPLEX, node)
 
 
 def limit_errors(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
@@ -170,10 +171,10 @@ class NoIntrospectionRule(ValidationRule):
     def enter_field(self, node: FieldNode, *_args: Any) -> None:
         if node.name.value in INTROSPECTION_FIELDS:
             self.report_error(
-                GraphQLError(
+                coded_error(
                     f"Introspection is turned off on this server ('{node.name.value}').",
+                    ErrorCode.PERMISSION_DENIED,
                     node,
-                    extensions={"code": str(ErrorCode.PERMISSION_DENIED)},
                 )
             )
 

@@ -11,7 +11,9 @@ Media types and status codes follow the GraphQL-over-HTTP draft:
   the status is 400 under ``application/graphql-response+json``, 200 under ``application/json``;
 - an executed operation is 200, with field errors or without;
 - refusals about the request rather than its document keep their status: 401, 403, 405
-  (and a mutation over GET), 413, 415, 503.
+  (and a mutation over GET), 413, 415;
+- a database outage, met anywhere, is not answered here: the driver's error goes on to
+  config.middleware, which gives every surface the same 503.
 """
 
 import json
@@ -33,20 +35,20 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
-from catalog.errors import ErrorCode, Throttled
+from catalog.errors import DATABASE_UNAVAILABLE, ErrorCode, Throttled
 
 from . import persisted
 from .charging import TooComplex, charge_document
 from .documents import current_limits, parse_and_validate
 from .errors import (
-    DATABASE_UNAVAILABLE,
     INTERNAL_ERROR_MESSAGE,
+    coded_error,
+    database_error,
     format_errors,
-    is_database_unavailable,
     transport_error,
 )
 from .execution import CatalogExecutionContext
-from .negotiation import GRAPHQL_RESPONSE_JSON, GRAPHQL_TYPES, JSON, graphql_response_type, prefers_html
+from .negotiation import GRAPHQL_RESPONSE_JSON, GRAPHQL_TYPES, JSON, content_type, graphql_response_type, prefers_html
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +67,6 @@ class RequestRefused(Exception):
         self.headers = headers or {}
 
 
-class DatabaseUnavailable(Exception):
-    pass
-
-
 @dataclass(frozen=True)
 class GraphQLParams:
     """The parameters of a GraphQL-over-HTTP request, each of the type the specification gives it."""
@@ -79,35 +77,14 @@ class GraphQLParams:
     extensions: dict[str, Any] | None = None
 
 
-def _content_type(media_type: str) -> str:
-    return f"{media_type}; charset=utf-8"
-
-
 def _refusal_response(refusal: RequestRefused, media_type: str) -> JsonResponse:
     response = JsonResponse(
         {"errors": [transport_error(refusal.message, refusal.code)]},
         status=refusal.status,
-        content_type=_content_type(media_type),
+        content_type=content_type(media_type),
     )
     for name, value in refusal.headers.items():
         response[name] = value
-    return response
-
-
-def service_unavailable(media_type: str = JSON) -> JsonResponse:
-    response = JsonResponse(
-        {
-            "errors": [
-                transport_error(
-                    "The service is temporarily unavailable; please try again shortly.",
-                    ErrorCode.SERVICE_UNAVAILABLE,
-                )
-            ]
-        },
-        status=503,
-        content_type=_content_type(media_type),
-    )
-    response["Retry-After"] = str(settings.GRAPHQL_RETRY_AFTER_SECONDS)
     return response
 
 
@@ -116,7 +93,7 @@ def throttled(refusal: Throttled, media_type: str = JSON) -> JsonResponse:
     body: dict[str, Any] = {"errors": [transport_error(refusal.message, ErrorCode.THROTTLED)]}
     if extensions := getattr(refusal, "extensions", None):
         body["extensions"] = extensions
-    response = JsonResponse(body, status=429, content_type=_content_type(media_type))
+    response = JsonResponse(body, status=429, content_type=content_type(media_type))
     response["Retry-After"] = str(refusal.retry_after)
     return response
 
@@ -187,16 +164,15 @@ class CatalogGraphQLView(GraphQLView):
             response = _refusal_response(refusal, self.media_type)
         except Throttled as refusal:
             response = throttled(refusal, self.media_type)
-        except (DatabaseUnavailable, *DATABASE_UNAVAILABLE):
-            logger.warning("Database unavailable while serving %s", request.path, exc_info=True)
-            response = service_unavailable(self.media_type)
+        except DATABASE_UNAVAILABLE:
+            raise
         except Exception as exc:
             logger.exception("Unexpected error while serving %s", request.path)
             message = f"{type(exc).__name__}: {exc}" if settings.DEBUG else INTERNAL_ERROR_MESSAGE
             response = JsonResponse(
                 {"errors": [transport_error(message, ErrorCode.SERVER_ERROR)]},
                 status=500,
-                content_type=_content_type(self.media_type),
+                content_type=content_type(self.media_type),
             )
         patch_vary_headers(response, ("Accept",))
         return response
@@ -232,7 +208,7 @@ class CatalogGraphQLView(GraphQLView):
         params = self.params_from_query_string(request) if request.method == "GET" else self.params_from_body(request)
         authenticate(request)
         body, status = self.run(request, params)
-        return HttpResponse(self.json_encode(request, body), status=status, content_type=_content_type(media_type))
+        return HttpResponse(self.json_encode(request, body), status=status, content_type=content_type(media_type))
 
     def graphiql_context(self) -> dict[str, Any]:
         """What graphene-django's GraphQLView gives its graphiql.html template."""
@@ -306,13 +282,13 @@ class CatalogGraphQLView(GraphQLView):
         try:
             query, register_as = persisted.resolve_query(params.query, params.extensions)
         except persisted.PersistedQueryError as refusal:
-            return None, (GraphQLError(refusal.message, extensions={"code": str(refusal.code)}),)
+            return None, (coded_error(refusal.message, refusal.code),)
         if query is None:
             raise RequestRefused(400, "Must provide a query string.", ErrorCode.REQUIRED)
         size = len(query.encode("utf-8", "surrogatepass"))
         if size > settings.GRAPHQL_MAX_DOCUMENT_BYTES:
             message = f"The query document is {size} bytes long; the limit is {settings.GRAPHQL_MAX_DOCUMENT_BYTES}."
-            return None, (GraphQLError(message, extensions={"code": str(ErrorCode.QUERY_TOO_COMPLEX)}),)
+            return None, (coded_error(message, ErrorCode.QUERY_TOO_COMPLEX),)
         document, errors = parse_and_validate(
             self.schema.graphql_schema, query, current_limits(), settings.GRAPHQL_MAX_TOKENS
         )
@@ -357,8 +333,8 @@ class CatalogGraphQLView(GraphQLView):
             is_awaitable=_never_awaitable,
             execution_context_class=CatalogExecutionContext,
         )
-        if result.errors and is_database_unavailable(result.errors):
-            raise DatabaseUnavailable()
+        if result.errors and (outage := database_error(result.errors)):
+            raise outage
         if result.errors and (refusal := _throttled(result.errors)):
             raise refusal
         if result.errors and any(error.path is None for error in result.errors):

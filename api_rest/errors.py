@@ -1,5 +1,7 @@
 """The REST adapter's one error exit: every exception becomes ``{"errors": [...]}``.
 
+All but a database outage, which config.middleware answers, the same way on every surface.
+
 Codes come from the catalogue in ``catalog.errors``; DRF's and Django's own codes are
 folded into it here, so a client only ever sees catalogue codes.
 """
@@ -20,7 +22,6 @@ from django.core.exceptions import (
     TooManyFilesSent,
     ValidationError,
 )
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.datastructures import MultiValueDict
@@ -31,19 +32,17 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from catalog.errors import (
+    DATABASE_UNAVAILABLE,
     ErrorCode,
     ErrorItem,
     NotAuthenticated,
     NotFound,
     Throttled,
-    normalise_code,
+    error_body,
     validation_error_items,
 )
 
 logger = logging.getLogger(__name__)
-
-RETRY_AFTER_SECONDS = 5
-UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
 
 _API_EXCEPTION_CODES: list[tuple[type[exceptions.APIException], ErrorCode]] = [
     (exceptions.ParseError, ErrorCode.PARSE_ERROR),
@@ -67,10 +66,6 @@ _STATUS_CODES = {
     429: ErrorCode.THROTTLED,
     503: ErrorCode.SERVICE_UNAVAILABLE,
 }
-
-
-def error_body(items: list[ErrorItem]) -> dict[str, list[dict[str, Any]]]:
-    return {"errors": [{"field": i.field, "code": normalise_code(i.code), "message": i.message} for i in items]}
 
 
 def _drf_items(detail: Any, field: str | None = None) -> Iterator[ErrorItem]:
@@ -148,19 +143,16 @@ def translate(exc: Exception, context: dict[str, Any]) -> tuple[int, list[ErrorI
         return status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, [ErrorItem(None, ErrorCode.REQUEST_TOO_LARGE, message)], {}
     if isinstance(exc, SuspiciousOperation):
         return status.HTTP_400_BAD_REQUEST, [ErrorItem(None, ErrorCode.INVALID, "The request was refused.")], {}
-    if isinstance(exc, OperationalError | InterfaceError):
-        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        headers["Cache-Control"] = "no-store"
-        return (
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            [ErrorItem(None, ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE)],
-            headers,
-        )
     return None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's EXCEPTION_HANDLER: the same JSON error shape for every failure of every view."""
+    """DRF's EXCEPTION_HANDLER: the same JSON error shape for every failure of every view.
+
+    A database outage goes on to config.middleware, which answers it the same way on every surface.
+    """
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return None
     translated = translate(exc, context)
     if translated is None:
         if settings.DEBUG:
@@ -171,12 +163,24 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         headers: dict[str, str] = {}
     else:
         status_code, items, headers = translated
-        if status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
-            # The driver's text goes to the log only, never to the client.
-            detail = (str(exc).strip().splitlines() or [""])[0]
-            logger.error("Database unavailable: %s %s", type(exc).__name__, detail)
     set_rollback()
     return Response(error_body(items), status=status_code, headers=headers)
+
+
+def error_response(exc: Exception) -> JsonResponse:
+    """The answer a REST view gives to ``exc`` (one ``translate`` knows), for a request no view serves."""
+    translated = translate(exc, {})
+    if translated is None:
+        raise TypeError(f"No REST answer for {type(exc).__name__}")
+    status_code, items, headers = translated
+    return _json_response(status_code, items, headers)
+
+
+def _json_response(status_code: int, items: list[ErrorItem], headers: dict[str, str] | None = None) -> JsonResponse:
+    response = JsonResponse(error_body(items), status=status_code, json_dumps_params={"separators": (",", ":")})
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 @csrf_exempt
@@ -191,6 +195,4 @@ def unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespons
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
     item = ErrorItem(None, ErrorCode.NOT_FOUND, f"No endpoint at {request.path}; see /api/ for the list.")
-    return JsonResponse(
-        error_body([item]), status=status.HTTP_404_NOT_FOUND, json_dumps_params={"separators": (",", ":")}
-    )
+    return _json_response(status.HTTP_404_NOT_FOUND, [item])

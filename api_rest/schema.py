@@ -20,7 +20,7 @@ from catalog.isbn import ISBN_PATTERN
 from catalog.text import DECIMAL_PATTERN, TEXT_PATTERN
 
 from .permissions import CatalogEditorOrReadOnly
-from .serializers import ErrorOutput
+from .serializers import ErrorOutput, UnavailableOutput
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -54,6 +54,10 @@ _RETRY_AFTER = {
     }
 }
 _HEADERS = {"429": _RETRY_AFTER, "503": _RETRY_AFTER}
+ERROR_CODE_INTRODUCTION = (
+    "What went wrong, stable for clients to branch on: the error catalogue, with the same values "
+    "as the GraphQL enum `ErrorCode`."
+)
 
 
 class DocumentedFieldExtension(OpenApiSerializerFieldExtension):
@@ -78,7 +82,8 @@ def errors(*statuses: int, codes: str = "", body: bool = False, signs_in: bool =
         description = _ERRORS[status]
         if status == 400:
             description += f" (`parse_error`, or per field: {codes})." if codes else " (`parse_error`)."
-        responses[status] = OpenApiResponse(ErrorOutput, description=description)
+        body = UnavailableOutput if status == 503 else ErrorOutput
+        responses[status] = OpenApiResponse(body, description=description)
     return responses
 
 
@@ -136,8 +141,9 @@ AUTHOR_FILTERS = [_search("Words in the author's name"), _ordering(AUTHOR_ORDERI
 
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """What the annotations cannot say: the Retry-After header of 429 and 503; that an empty
-    query parameter (``?author=``, as an HTML form sends it) is the same as none; and that the
-    cart-line PATCH requires its one field (drf-spectacular makes every PATCH body partial)."""
+    query parameter (``?author=``, as an HTML form sends it) is the same as none; that the
+    cart-line PATCH requires its one field (drf-spectacular makes every PATCH body partial);
+    and what the error catalogue is, above the list of its codes."""
     for item in result.get("paths", {}).values():
         for operation in item.values():
             for status, response in operation.get("responses", {}).items():
@@ -146,7 +152,10 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
             for parameter in operation.get("parameters", []):
                 if parameter["in"] == "query" and not parameter.get("required"):
                     parameter["allowEmptyValue"] = True
-    patched = result.get("components", {}).get("schemas", {}).get("PatchedCartItemUpdateInput")
+    schemas = result.get("components", {}).get("schemas", {})
+    if "ErrorCode" in schemas:
+        schemas["ErrorCode"]["description"] = f"{ERROR_CODE_INTRODUCTION}\n\n{schemas['ErrorCode']['description']}"
+    patched = schemas.get("PatchedCartItemUpdateInput")
     if patched is not None:
         patched["required"] = ["quantity"]
         result["paths"]["/api/cart/items/{item_id}/"]["patch"]["requestBody"]["required"] = True

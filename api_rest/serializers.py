@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from catalog.errors import ErrorCode
 from catalog.filters import MAX_ID
 from catalog.isbn import ISBN_PATTERN
 from catalog.models import MAX_PRICE, MAX_QUANTITY_PER_LINE, MAX_STOCK, Author, Book, Cart, CartItem, Order, OrderLine
@@ -344,13 +345,42 @@ class ApiRootOutput(Output):
 # Errors ---------------------------------------------------------------------------------
 
 
+# The error catalogue, as the OpenAPI enum `ErrorCode` (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+ERROR_CODES = [(code.value, code.description) for code in ErrorCode]
+
+
 @extend_schema_serializer(component_name="ErrorItem")
 class ErrorItemOutput(Output):
+    """One error: the field at fault, a code of the catalogue and a sentence for people."""
+
     field = serializers.CharField(allow_null=True, help_text="The input field at fault; null for the whole request.")
-    code = serializers.CharField(help_text="A code of the error catalogue, e.g. invalid_isbn or not_found.")
+    code = serializers.ChoiceField(ERROR_CODES)
     message = serializers.CharField(help_text="For people; may change, unlike the code.")
 
 
 @extend_schema_serializer(component_name="ErrorResponse")
 class ErrorOutput(Output):
+    """The body of every error answer but the 503."""
+
     errors = ErrorItemOutput(many=True)
+
+
+@extend_schema_serializer(component_name="ErrorExtensions")
+class ErrorExtensionsOutput(Output):
+    """Where GraphQL clients read the code."""
+
+    code = serializers.ChoiceField(ERROR_CODES)
+
+
+@extend_schema_serializer(component_name="UnavailableErrorItem")
+class UnavailableItemOutput(ErrorItemOutput):
+    """A database outage: one body under /api/ and /graphql/ alike, with GraphQL's `extensions.code` too."""
+
+    extensions = ErrorExtensionsOutput()
+
+
+@extend_schema_serializer(component_name="UnavailableResponse")
+class UnavailableOutput(Output):
+    """The body of a 503, the same for REST, GraphQL and the website's JSON clients."""
+
+    errors = UnavailableItemOutput(many=True)

@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.html import escape
 
-from .errors import ErrorCode, Throttled
+from .error_pages import error_page
+from .errors import ErrorCode, ErrorItem, Throttled, error_body
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -88,25 +88,15 @@ def current_client_address() -> str | None:
 
 
 _JSON_PREFIXES = ("/api/", "/graphql/")
-_THROTTLED_HTML = """<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Too many attempts · Hybrid Catalog</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">
-<h1>Too many attempts</h1>
-<p>{message} Wait {seconds} seconds.</p>
-<p><a href="/">Back to the library</a></p>
-</body>
-</html>
-"""
 
 
 def throttled_response(request: HttpRequest, refusal: Throttled) -> HttpResponse:
     """429 with Retry-After: JSON with code ``throttled`` under /api/ and /graphql/, a page elsewhere."""
     if request.path.startswith(_JSON_PREFIXES):
-        body = {"errors": [{"field": None, "code": ErrorCode.THROTTLED, "message": refusal.message}]}
+        body = error_body([ErrorItem(None, ErrorCode.THROTTLED, refusal.message)])
         response: HttpResponse = JsonResponse(body, status=429)
     else:
-        page = _THROTTLED_HTML.format(message=escape(refusal.message), seconds=refusal.retry_after)
+        page = error_page("Too many attempts", f"{refusal.message} Wait {refusal.retry_after} seconds.")
         response = HttpResponse(page, status=429, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(refusal.retry_after)
     response["Cache-Control"] = "no-store"

@@ -4,46 +4,109 @@ Domain code raises Django's ``ValidationError`` (with one of these codes), ``Not
 or ``PermissionDenied`` subclasses; each adapter translates them once.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 
 
 class ErrorCode(StrEnum):
+    """Every code a client can meet, in REST's JSON and GraphQL's alike, each with what it means.
+
+    The GraphQL enum ``ErrorCode`` and the OpenAPI enum of the same name are made from this
+    class, value for value, with these descriptions.
+    """
+
+    description: str
+
+    def __new__(cls, value: str, description: str) -> "ErrorCode":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
     # Domain rules
-    INVALID_ISBN = "invalid_isbn"
-    DUPLICATE_ISBN = "duplicate_isbn"
-    INVALID_PRICE = "invalid_price"
-    INVALID_STOCK = "invalid_stock"
-    INVALID_QUANTITY = "invalid_quantity"
-    INSUFFICIENT_STOCK = "insufficient_stock"
-    EMPTY_CART = "empty_cart"
-    INVALID_ORDERING = "invalid_ordering"
-    INVALID_CREDENTIALS = "invalid_credentials"
+    INVALID_ISBN = (
+        "invalid_isbn",
+        "Not an ISBN-13 or ISBN-10: the wrong length, a character that is no digit, or a wrong check digit.",
+    )
+    DUPLICATE_ISBN = "duplicate_isbn", "Another book has this ISBN already."
+    INVALID_PRICE = (
+        "invalid_price",
+        "Not a price: a plain decimal from 0.00 to the maximum, with at most two decimal places.",
+    )
+    INVALID_STOCK = "invalid_stock", "Not a stock: a whole number from 0 to the maximum."
+    INVALID_QUANTITY = (
+        "invalid_quantity",
+        "Not a quantity for a cart line: a whole number from 1 to 99, what the line holds already included.",
+    )
+    INSUFFICIENT_STOCK = (
+        "insufficient_stock",
+        "Fewer copies are in stock than a cart line or the checkout needs; nothing was changed.",
+    )
+    EMPTY_CART = "empty_cart", "Checkout of an empty cart."
+    INVALID_ORDERING = (
+        "invalid_ordering",
+        "An unknown sort key, a field sorted on twice, or more keys than there are fields.",
+    )
+    INVALID_CREDENTIALS = "invalid_credentials", "No user with this username and password."
     # Access
-    NOT_FOUND = "not_found"
-    NOT_AUTHENTICATED = "not_authenticated"
-    PERMISSION_DENIED = "permission_denied"
+    NOT_FOUND = "not_found", "No such object, or one the current user may not see."
+    NOT_AUTHENTICATED = "not_authenticated", "Signing in is needed, or the token or session is not known."
+    PERMISSION_DENIED = (
+        "permission_denied",
+        "Signed in but not allowed: staff only, a failed CSRF check, introspection turned off.",
+    )
     # Generic shape errors
-    REQUIRED = "required"
-    INVALID = "invalid"
-    MAX_LENGTH = "max_length"
-    INVALID_CHARACTERS = "invalid_characters"
+    REQUIRED = "required", "A value is missing, null or blank where one is needed."
+    INVALID = "invalid", "A value of the wrong type, range or format, where no more precise code applies."
+    MAX_LENGTH = "max_length", "A text longer than its field allows."
+    INVALID_CHARACTERS = "invalid_characters", "A text with a NUL character or a lone surrogate."
     # Transport
-    PARSE_ERROR = "parse_error"
-    METHOD_NOT_ALLOWED = "method_not_allowed"
-    NOT_ACCEPTABLE = "not_acceptable"
-    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
-    REQUEST_TOO_LARGE = "request_too_large"
-    THROTTLED = "throttled"
-    QUERY_TOO_COMPLEX = "query_too_complex"
-    SERVICE_UNAVAILABLE = "service_unavailable"
-    SERVER_ERROR = "server_error"
+    PARSE_ERROR = "parse_error", "The request body, a JSON parameter or the GraphQL document does not parse."
+    METHOD_NOT_ALLOWED = (
+        "method_not_allowed",
+        "The HTTP method is not allowed here (a GraphQL mutation sent by GET, too).",
+    )
+    NOT_ACCEPTABLE = "not_acceptable", "The Accept header allows none of the media types the endpoint answers with."
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", "The request body is of a media type the endpoint does not read."
+    REQUEST_TOO_LARGE = (
+        "request_too_large",
+        "The request body is larger than the server accepts, or has too many fields.",
+    )
+    THROTTLED = (
+        "throttled",
+        "The client's request budget or a sign-in budget is spent; `Retry-After` says when to try again.",
+    )
+    QUERY_TOO_COMPLEX = (
+        "query_too_complex",
+        "A GraphQL document over a limit (depth, aliases, fields, tokens, directives, cost) or a batch; not run.",
+    )
+    SERVICE_UNAVAILABLE = (
+        "service_unavailable",
+        "The database is away or does not answer; `Retry-After` says when to try again.",
+    )
+    SERVER_ERROR = "server_error", "An unexpected error on the server; nothing internal is shown."
     # GraphQL persisted queries: Apollo's codes, spelt as Apollo clients expect them
-    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
-    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
-    PERSISTED_QUERY_NOT_IN_LIST = "PERSISTED_QUERY_NOT_IN_LIST"
+    PERSISTED_QUERY_NOT_FOUND = (
+        "PERSISTED_QUERY_NOT_FOUND",
+        "No document is stored under this hash: send the query with its hash once.",
+    )
+    PERSISTED_QUERY_NOT_SUPPORTED = (
+        "PERSISTED_QUERY_NOT_SUPPORTED",
+        "`extensions.persistedQuery` is not of version 1 with a `sha256Hash`.",
+    )
+    PERSISTED_QUERY_NOT_IN_LIST = (
+        "PERSISTED_QUERY_NOT_IN_LIST",
+        "Only the documents of the operator's allow-list run on this server, and this one is not on it.",
+    )
+
+
+# The driver's errors that mean the database is away: config/middleware.py answers them, on every surface.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 class NotFound(ObjectDoesNotExist):
@@ -75,12 +138,37 @@ class Forbidden(PermissionDenied):
 
 @dataclass(frozen=True)
 class ErrorItem:
+    """One error, and the one place where it becomes an error of the JSON answers."""
+
     field: str | None
     code: str
     message: str
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {"field": self.field, "code": self.code, "message": self.message}
+    def as_dict(self, *, graphql_extensions: bool = False) -> dict[str, Any]:
+        """REST's ``{"field", "code", "message"}``, which GraphQL mutation payloads list too.
+
+        ``graphql_extensions`` adds GraphQL's ``extensions.code``, for an answer that is the same
+        whichever style was asked (the 503 of a database outage).
+        """
+        item: dict[str, Any] = {"field": self.field, "code": normalise_code(self.code), "message": self.message}
+        if graphql_extensions:
+            item["extensions"] = {"code": item["code"]}
+        return item
+
+    def as_graphql_error(self, **members: Any) -> dict[str, Any]:
+        """An entry of a GraphQL response's ``errors``: the code, and the field if any, in ``extensions``.
+
+        ``members`` are its ``locations`` and ``path`` where it has them, and ``extensions`` to keep.
+        """
+        extensions = {**(members.pop("extensions", None) or {}), "code": normalise_code(self.code)}
+        if self.field is not None:
+            extensions["field"] = self.field
+        return {"message": self.message, **members, "extensions": extensions}
+
+
+def error_body(items: Iterable[ErrorItem]) -> dict[str, list[dict[str, Any]]]:
+    """The JSON body of a REST error answer: ``{"errors": [{"field", "code", "message"}, ...]}``."""
+    return {"errors": [item.as_dict() for item in items]}
 
 
 _CATALOGUE = frozenset(ErrorCode)

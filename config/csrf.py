@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as html_csrf_failure
 
-from catalog.errors import ErrorCode
+from catalog.errors import ErrorCode, ErrorItem, error_body
 
 JSON_PREFIXES = ("/api/", "/graphql/", "/compare/run/")
 
@@ -12,6 +12,5 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     wants_json = "application/json" in request.headers.get("Accept", "")
     if request.path.startswith(JSON_PREFIXES) or wants_json:
         message = f"CSRF verification failed: {reason} Send the csrftoken cookie's value in X-CSRFToken."
-        error = {"field": None, "code": ErrorCode.PERMISSION_DENIED, "message": message}
-        return JsonResponse({"errors": [error]}, status=403)
+        return JsonResponse(error_body([ErrorItem(None, ErrorCode.PERMISSION_DENIED, message)]), status=403)
     return html_csrf_failure(request, reason)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .db.deadline import deadline, exceeded, seconds
+from .middleware import RETRY_AFTER_SECONDS
 
 # /readyz's last database wait ends this long after its connect timeout would (see _check_database).
 READYZ_SLACK_SECONDS = 0.5
@@ -45,7 +46,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
     )
     if not ready:
-        response["Retry-After"] = "5"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

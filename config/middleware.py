@@ -1,52 +1,64 @@
-"""The net under every view: a database outage answers 503, never a 500 or a hang."""
+"""The net under every view: a database outage answers 503, never a 500 or a hang.
 
+It is the one place where an outage is answered, on every surface: the REST and GraphQL
+adapters let the driver's error through, the website and the admin have no handler of their
+own. So every 503 of an outage is the same: one body, ``Retry-After`` and ``Cache-Control:
+no-store``, in the content type the surface speaks (docs/deadlines.md).
+"""
+
+import json
 import logging
 import sys
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
-from catalog.errors import ErrorCode
+from api_graphql.negotiation import content_type, graphql_response_type
+from catalog.error_pages import error_page
+from catalog.errors import DATABASE_UNAVAILABLE, ErrorCode, ErrorItem
 
 from .db.deadline import request_scope, seconds
 
 logger = logging.getLogger(__name__)
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
-JSON_PATH_PREFIXES = ("/api/", "/graphql/")
-UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
-UNAVAILABLE_HTML_TEMPLATE = """<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Service unavailable · Hybrid Catalog</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">
-<h1>Service unavailable</h1>
-<p>{message}</p>
-<p><a href="/">Back to the library</a></p>
-</body>
-</html>
-"""
-UNAVAILABLE_HTML = UNAVAILABLE_HTML_TEMPLATE.format(message=UNAVAILABLE_MESSAGE)
+UNAVAILABLE_TITLE = "Service unavailable"
+UNAVAILABLE_MESSAGE = "The service is unavailable; try again shortly."
+JSON = "application/json"
+HTML = "text/html; charset=utf-8"
 _FLAG = "_database_unavailable"
 
 
-def wants_json(request: HttpRequest) -> bool:
-    if request.path.startswith(JSON_PATH_PREFIXES):
-        return True
-    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+def unavailable_json() -> bytes:
+    """REST's error item with GraphQL's ``extensions.code`` beside it: one body for both styles."""
+    item = ErrorItem(None, ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE)
+    return json.dumps({"errors": [item.as_dict(graphql_extensions=True)]}, separators=(",", ":")).encode()
+
+
+def unavailable_page() -> bytes:
+    return error_page(UNAVAILABLE_TITLE, UNAVAILABLE_MESSAGE).encode()
+
+
+def unavailable_content_type(request: HttpRequest) -> str:
+    """JSON under /api/, GraphQL's negotiated type under /graphql/, elsewhere what the client prefers."""
+    if request.path.startswith("/graphql/"):
+        return content_type(graphql_response_type(request.headers.get("Accept")) or JSON)
+    if request.path.startswith("/api/"):
+        return JSON
+    return JSON if request.get_preferred_type(["text/html", JSON]) == JSON else HTML
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
-    if wants_json(request):
-        body = {"errors": [{"field": None, "code": ErrorCode.SERVICE_UNAVAILABLE, "message": UNAVAILABLE_MESSAGE}]}
-        response: HttpResponse = JsonResponse(body, status=503)
-    else:
-        response = HttpResponse(UNAVAILABLE_HTML, status=503, content_type="text/html; charset=utf-8")
+    """The 503 of a database outage, for any request."""
+    media_type = unavailable_content_type(request)
+    body = unavailable_page() if media_type == HTML else unavailable_json()
+    response = HttpResponse(body, status=503, content_type=media_type)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    patch_vary_headers(response, ("Accept",))
     return response
 
 
@@ -59,7 +71,7 @@ def _log(request: HttpRequest, exc: BaseException) -> None:
 def _mark_database_failure(sender, request: HttpRequest | None = None, **kwargs) -> None:
     # Django sends this signal from inside its exception handler, so the error is still current.
     exc = sys.exc_info()[1]
-    if request is not None and isinstance(exc, DATABASE_ERRORS):
+    if request is not None and isinstance(exc, DATABASE_UNAVAILABLE):
         setattr(request, _FLAG, True)
         _log(request, exc)
 
@@ -91,7 +103,7 @@ class DatabaseUnavailableMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DATABASE_ERRORS):
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
             return None
         _log(request, exception)
         return database_unavailable_response(request)

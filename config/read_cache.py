@@ -18,16 +18,19 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from rest_framework import exceptions
 
 from api_graphql.caching import catalog_read as graphql_read
+from api_graphql.charging import budget_spent, cost_report
+from api_graphql.negotiation import JSON, graphql_response_type
+from api_graphql.views import throttled as graphql_throttled
 from api_rest.caching import catalog_read as rest_read
+from api_rest.errors import error_response as rest_error_response
 from catalog import budget
 from catalog.clients import client_address
-from catalog.errors import ErrorCode
+from catalog.errors import DATABASE_UNAVAILABLE
 from catalog.read_cache import (
     CatalogRead,
     StoredAnswer,
@@ -56,36 +59,17 @@ def _catalog_read(request: HttpRequest) -> CatalogRead | None:
     return None
 
 
-def _refused(read: CatalogRead, charge: budget.Charge) -> JsonResponse:
-    """The 429 each adapter would give, worded the same way."""
+def _refused(request: HttpRequest, read: CatalogRead, charge: budget.Charge) -> HttpResponse:
+    """The 429 the adapter gives when its own charge finds the budget spent."""
     if read.style == "rest":
-        message = str(exceptions.Throttled(wait=charge.retry_after).detail)
-        body: dict = {"errors": [{"field": None, "code": ErrorCode.THROTTLED, "message": message}]}
-    else:
-        message = (
-            f"This query costs {charge.cost} request(s) of your budget of {charge.limit}, which is spent; "
-            "try again later."
-        )
-        body = {
-            "errors": [{"message": message, "extensions": {"code": ErrorCode.THROTTLED}}],
-            "extensions": cost_extensions(read, charge),
-        }
-    response = JsonResponse(body, status=429)
-    response["Retry-After"] = str(charge.retry_after)
-    return response
+        return rest_error_response(exceptions.Throttled(wait=charge.retry_after))
+    refusal = budget_spent(charge, cost_extensions(read, charge))
+    return graphql_throttled(refusal, graphql_response_type(request.headers.get("Accept")) or JSON)
 
 
 def cost_extensions(read: CatalogRead, charge: budget.Charge) -> dict:
-    cost = read.details["cost"]
-    return {
-        "cost": {
-            "requested": cost.requested,
-            "maximum": settings.GRAPHQL_MAX_COST,
-            "charged": charge.cost,
-            "limit": charge.limit,
-            "remaining": charge.remaining,
-        }
-    }
+    """A GraphQL read's cost report for this request's charge (also used in front of Django)."""
+    return cost_report(read.details["cost"], charge)
 
 
 def _wants_fresh(request: HttpRequest) -> bool:
@@ -134,7 +118,7 @@ class ReadCacheMiddleware:
             return self._private(request, self.get_response(request))
         try:
             version = catalog_version()
-        except (OperationalError, InterfaceError):
+        except DATABASE_UNAVAILABLE:
             # The view meets the same outage and answers it (503, Retry-After).
             return self._private(request, self.get_response(request))
         tag = etag(version, read)
@@ -151,7 +135,7 @@ class ReadCacheMiddleware:
         if charge is None:
             charge = budget.charge(*budget.request_identity(None, client_address(request)), read.cost)
         if not charge.allowed:
-            return self._private(request, _refused(read, charge))
+            return self._private(request, _refused(request, read, charge))
         request.budget_charge = charge  # the view does not charge again
         public = f"public, max-age={settings.READ_CACHE_MAX_AGE}, must-revalidate"
         revalidates = request.method in ("GET", "HEAD")

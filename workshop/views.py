@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from catalog.errors import ErrorCode, ErrorItem, error_body
+
 from .registry import load_scenarios
 from .report import ROWS, step_facts, verdict
 from .runner import InProcessTransport, Runner, ScenarioFailed, difference
@@ -59,20 +61,20 @@ def compare_run(request: HttpRequest) -> JsonResponse:
     try:
         payload = json.loads(request.body or b"{}")
     except ValueError:
-        return _error(400, "parse_error", 'The body must be JSON: {"scenario": "<slug>", "optimize": true}.')
+        return _error(400, ErrorCode.PARSE_ERROR, 'The body must be JSON: {"scenario": "<slug>", "optimize": true}.')
     if not isinstance(payload, dict):
-        return _error(400, "invalid", "The body must be a JSON object.")
+        return _error(400, ErrorCode.INVALID, "The body must be a JSON object.")
     scenario = load_scenarios().get(str(payload.get("scenario", "")))
     if scenario is None:
-        return _error(404, "not_found", "Unknown scenario.", field="scenario")
+        return _error(404, ErrorCode.NOT_FOUND, "Unknown scenario.", field="scenario")
     optimize = payload.get("optimize", True)
     if not isinstance(optimize, bool):
-        return _error(400, "invalid", "optimize must be true or false.", field="optimize")
+        return _error(400, ErrorCode.INVALID, "optimize must be true or false.", field="optimize")
     try:
         with InProcessTransport(request.get_host()) as transport:
             run = Runner(transport, optimize=optimize).run(scenario)
     except ScenarioFailed as exc:
-        return _error(409, "invalid", str(exc))
+        return _error(409, ErrorCode.INVALID, str(exc))
     data = run.as_dict()
     data["verdict"] = verdict(run)
     data["difference"] = difference(run.runs["rest"].result, run.runs["graphql"].result)
@@ -112,4 +114,4 @@ def _json(value) -> str | None:
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:
-    return JsonResponse({"errors": [{"field": field, "code": code, "message": message}]}, status=status)
+    return JsonResponse(error_body([ErrorItem(field, code, message)]), status=status)

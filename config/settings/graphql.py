@@ -42,8 +42,6 @@ GRAPHQL_FIELD_SUGGESTIONS = env.bool("GRAPHQL_FIELD_SUGGESTIONS", default=True)
 
 # Parsed and validated documents kept in memory, per process.
 GRAPHQL_DOCUMENT_CACHE_SIZE = env.int("GRAPHQL_DOCUMENT_CACHE_SIZE", default=128)
-# Seconds a client is asked to wait when the database is unreachable.
-GRAPHQL_RETRY_AFTER_SECONDS = env.int("GRAPHQL_RETRY_AFTER_SECONDS", default=5)
 
 # Persisted queries (api_graphql/persisted.py): documents registered by hash live this long
 # in the shared cache; with GRAPHQL_PERSISTED_ONLY only the manifest's documents run.

@@ -41,6 +41,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api_rest.schema.postprocess"],
+    # The error catalogue under the name GraphQL gives it too.
+    "ENUM_NAME_OVERRIDES": {"ErrorCode": "api_rest.serializers.ERROR_CODES"},
     # The documented request bodies are JSON; forms are accepted too, for the browsable API.
     "PARSER_WHITELIST": ["api_rest.parsers.JSONParser"],
     "SERVE_INCLUDE_SCHEMA": False,

@@ -6,6 +6,7 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client, override_settings
 
+from tests.config.test_database_outage import GRAPHQL_JSON, GRAPHQL_RESPONSE_JSON, assert_json_503
 from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,19 +77,8 @@ def test_unexpected_errors_in_mutations_are_masked_too(gql, monkeypatch, staff):
     assert answer.data == {"authorCreate": None}
 
 
-def assert_unavailable(response):
-    assert response.status_code == 503
-    assert response["Retry-After"] == "5"
-    assert response["Content-Type"] == "application/json; charset=utf-8"
-    body = response.json()
-    assert body == {
-        "errors": [
-            {
-                "message": "The service is temporarily unavailable; please try again shortly.",
-                "extensions": {"code": "service_unavailable"},
-            }
-        ]
-    }
+def assert_unavailable(response, content_type=GRAPHQL_JSON):
+    assert_json_503(response, content_type)  # the one 503 of every surface
     assert "db.internal" not in response.content.decode()
 
 
@@ -132,6 +122,17 @@ def test_a_database_outage_during_authentication_is_a_503(monkeypatch):
 def test_a_database_outage_over_get_is_a_503(monkeypatch):
     monkeypatch.setattr("api_graphql.queries.book_list", fail_with(OperationalError(LEAKY)))
     assert_unavailable(Client().get("/graphql/", {"query": BOOKS}))
+
+
+def test_a_database_outage_is_a_503_of_the_negotiated_media_type(monkeypatch, book):
+    monkeypatch.setattr("api_graphql.queries.book_list", fail_with(OperationalError(LEAKY)))
+    response = Client().post(
+        "/graphql/",
+        json.dumps({"query": BOOKS}),
+        content_type="application/json",
+        headers={"Accept": "application/graphql-response+json, application/json;q=0.9"},
+    )
+    assert_unavailable(response, GRAPHQL_RESPONSE_JSON)
 
 
 def test_an_unexpected_error_outside_execution_is_a_json_500(monkeypatch):

@@ -47,7 +47,7 @@ def test_every_mutation_returns_errors_with_field_code_message():
     error = schema.graphql_schema.type_map["Error"]
     assert {k: str(v.type) for k, v in error.fields.items()} == {
         "field": "String",
-        "code": "String!",
+        "code": "ErrorCode!",
         "message": "String!",
     }
 

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 COMMITTED = Path(__file__).resolve().parents[2] / "api_rest" / "openapi.yaml"
 ERROR_REF = "#/components/schemas/ErrorResponse"
+UNAVAILABLE_REF = "#/components/schemas/UnavailableResponse"
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,8 @@ def test_every_operation_is_documented_with_its_responses_and_errors(schema):
                 assert "application/json" in responses[code]["content"], (path, method, code)
         for code, response in responses.items():
             if code >= "400":
-                assert response["content"]["application/json"]["schema"]["$ref"] == ERROR_REF, (path, method, code)
+                expected = UNAVAILABLE_REF if code == "503" else ERROR_REF
+                assert response["content"]["application/json"]["schema"]["$ref"] == expected, (path, method, code)
         if method in {"post", "put", "patch"} and operation["operationId"] != "checkout":
             assert "application/json" in operation["requestBody"]["content"], (path, method)
 
@@ -84,6 +86,16 @@ def test_error_shape_is_a_component(schema):
     assert components["ErrorResponse"]["properties"]["errors"]["items"]["$ref"] == "#/components/schemas/ErrorItem"
     assert set(components["ErrorItem"]["properties"]) == {"field", "code", "message"}
     assert components["ErrorItem"]["properties"]["field"]["nullable"] is True
+    assert components["ErrorItem"]["properties"]["code"] == {"$ref": "#/components/schemas/ErrorCode"}
+
+
+def test_the_503_body_is_rests_error_with_graphqls_extensions_code(schema):
+    components = schema["components"]["schemas"]
+    item = components["UnavailableResponse"]["properties"]["errors"]["items"]["$ref"].rsplit("/", 1)[1]
+    properties = components[item]["properties"]
+    assert set(properties) == {"field", "code", "message", "extensions"}
+    extensions = components[properties["extensions"]["$ref"].rsplit("/", 1)[1]]
+    assert extensions["properties"]["code"] == properties["code"] == {"$ref": "#/components/schemas/ErrorCode"}
 
 
 def test_lists_are_documented_with_their_filters_and_pages(schema):

@@ -25,6 +25,7 @@ from django.test import override_settings
 
 from catalog.demo import DEMO_USERS
 from config.db.deadline import exceeded, request_scope
+from tests.config.test_database_outage import GRAPHQL_JSON, HTML, JSON, UNAVAILABLE
 from tests.throwaway_postgres import (
     ThrowawayCluster,
     child_pids,
@@ -303,18 +304,27 @@ def in_parallel(calls: dict[str, callable], timeout: float) -> dict[str, Answer]
     return results
 
 
+CONTENT_TYPES = {"rest": JSON, "rest_token": JSON, "graphql": GRAPHQL_JSON, "website": HTML, "session": HTML}
+
+
 def assert_unavailable(name: str, answer: Answer) -> None:
     assert answer.status == 503, (name, answer)
-    assert answer.headers.get("retry-after") == "5", (name, answer.headers)
-    if name == "graphql":
-        assert answer.json()["errors"][0]["extensions"]["code"] == "service_unavailable"
-    elif name.startswith("rest"):
-        assert answer.headers["content-type"] == "application/json"
-        [error] = answer.json()["errors"]
-        assert error["field"] is None and error["code"] == "service_unavailable" and error["message"]
-    else:
-        assert answer.headers["content-type"].startswith("text/html")
+    assert (answer.headers.get("retry-after"), answer.headers.get("cache-control")) == ("5", "no-store"), (
+        name,
+        answer.headers,
+    )
+    assert answer.headers["content-type"] == CONTENT_TYPES[name], (name, answer.headers)
+    if CONTENT_TYPES[name] == HTML:
         assert b"Service unavailable" in answer.body
+    else:
+        assert answer.json() == UNAVAILABLE, (name, answer.body)
+
+
+def assert_one_answer_per_kind(answers: dict[str, Answer]) -> None:
+    """The same 503 on every surface: one JSON body, one page, byte for byte."""
+    for kind in (True, False):
+        bodies = {answer.body for name, answer in answers.items() if (CONTENT_TYPES[name] == HTML) is kind}
+        assert len(bodies) == 1, bodies
 
 
 # A thread blocked inside libpq waits in poll(2); idle pool threads wait on a futex, the main loop
@@ -451,6 +461,7 @@ def test_gunicorn_in_front_of_a_frozen_database_answers_503_in_bounded_time_and_
         for name, answer in answers.items():
             assert_unavailable(name, answer)
             assert answer.seconds < 5, (name, answer.seconds)
+        assert_one_answer_per_kind(answers)
         figures["seconds_to_503"] = {name: round(answer.seconds, 2) for name, answer in answers.items()}
 
         readyz = fetch(port, "/readyz")

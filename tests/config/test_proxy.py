@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.config.test_database_outage import UNAVAILABLE
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
 TEMPLATE = ROOT / "docker" / "nginx" / "templates" / "default.conf.template"
@@ -319,22 +321,53 @@ def test_the_proxy_tells_json_clients_that_no_replica_answered(tmp_path):
             status, headers, body = call(proxy_port, "GET", path, {"Accept": accept})
             assert status == 502, path
             assert headers["content-type"] == "application/json"
-            assert headers["retry-after"] == "5"
-            assert json.loads(body) == {
-                "errors": [
-                    {
-                        "field": None,
-                        "code": "service_unavailable",
-                        "message": "The service is unavailable; try again shortly.",
-                    }
-                ]
-            }
+            assert (headers["retry-after"], headers["cache-control"]) == ("5", "no-store")
+            assert json.loads(body) == UNAVAILABLE  # the app's own 503 body
         status, headers, body = call(proxy_port, "GET", "/", {"Accept": "text/html,application/json;q=0.9"})
         assert (status, headers["content-type"]) == (502, "text/html; charset=utf-8")
-        assert b"Service unavailable" in body
+        assert (headers["retry-after"], headers["cache-control"]) == ("5", "no-store")
+        assert b"Service unavailable" in body and b"try again shortly" in body
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def proxy_error_page(name: str) -> tuple[bytes, dict[str, str]]:
+    """The body and the headers of one of the proxy's own error pages, as the template writes them."""
+    block = re.search(rf"location = /\.proxy-errors/{re.escape(name)} {{(.*?)\n    }}", TEMPLATE.read_text(), re.S)
+    assert block, name
+    text = block.group(1)
+    [body] = re.findall(r"return 200 '(.*)';", text)
+    assert "\\" not in body.replace("\\n", ""), "only \\n is unescaped here"
+    headers = dict(re.findall(r"add_header (\S+) (\S+) always;", text))
+    [headers["Content-Type"]] = re.findall(r"default_type (\S+);", text)
+    return body.replace("\\n", "\n").encode(), headers
+
+
+def test_the_proxys_unavailable_pages_are_the_apps_503():
+    from config.middleware import RETRY_AFTER_SECONDS, unavailable_json, unavailable_page
+
+    outage = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    assert proxy_error_page("unavailable.json") == (
+        unavailable_json() + b"\n",
+        {**outage, "Content-Type": "application/json"},
+    )
+    assert proxy_error_page("unavailable.html") == (unavailable_page(), {**outage, "Content-Type": "text/html"})
+
+
+@pytest.mark.django_db
+def test_the_proxys_too_large_pages_say_what_the_app_says(client):
+    from catalog.error_pages import error_page
+    from catalog.errors import ErrorItem
+
+    answer = client.post("/api/auth/token/", b"x" * (1048576 + 1), content_type="application/json")
+    assert answer.status_code == 413
+    [item] = answer.json()["errors"]
+    # REST's 413, with GraphQL's extensions.code beside the code as in every body the proxy shares.
+    expected = json.dumps({"errors": [ErrorItem(**item).as_dict(graphql_extensions=True)]}, separators=(",", ":"))
+    assert proxy_error_page("too-large.json") == ((expected + "\n").encode(), {"Content-Type": "application/json"})
+    page = error_page("Request too large", item["message"]).encode()
+    assert proxy_error_page("too-large.html") == (page, {"Content-Type": "text/html"})
 
 
 def test_the_proxys_body_cap_is_the_apps():
