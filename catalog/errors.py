@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     INVALID = "invalid"
     MAX_LENGTH = "max_length"
     INVALID_CHARACTERS = "invalid_characters"
+    INVALID_FIELDS = "invalid_fields"  # a sparse fieldset (REST ?fields=) naming no field of the answer
     # Transport
     PARSE_ERROR = "parse_error"
     METHOD_NOT_ALLOWED = "method_not_allowed"
