@@ -385,12 +385,18 @@ def run_screen(runner: Runner, screen: Screen) -> ScreenRun:
     """The screen's setup once, then its data read the three ways on the same data."""
     scenario = screen.scenario
     ways: dict[str, Way] = {}
-    with runner.prepared(scenario) as variables:
-        for way in WAYS:
-            style = "graphql" if way == "graphql" else "rest"
-            run, _ = runner.measure(scenario, style, screen.steps(way), dict(variables))
-            _check_answers(screen, way, run)
-            ways[way] = Way(way, run, [e.response_body for e in run.exchanges])
+    try:
+        with runner.prepared(scenario) as variables:
+            for way in WAYS:
+                style = "graphql" if way == "graphql" else "rest"
+                run, _ = runner.measure(scenario, style, screen.steps(way), dict(variables))
+                _check_answers(screen, way, run)
+                ways[way] = Way(way, run, [e.response_body for e in run.exchanges])
+    except ScenarioFailed as exc:
+        message = str(exc) if str(exc).startswith(f"{screen.slug}: ") else f"{screen.slug}: {exc}"
+        if "seed_demo" not in message:
+            message += " (the screens read the demo catalog and users: has `manage.py seed_demo` run?)"
+        raise ScenarioFailed(message) from exc
     data = ways["graphql"].bodies[-1].get("data")
     return ScreenRun(screen, ways, difference(ways["sparse"].bodies, data))
 
