@@ -13,6 +13,7 @@ several ``fields`` parameters add up. A name the answer does not have, or an emp
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,8 +33,9 @@ Shape = dict[str, "Shape | None"]
 Tree = dict[str, "Tree | None"]
 
 
+@cache
 def output_shape(output_class: type[serializers.Serializer]) -> Shape:
-    """The fields of an output serializer, nested serializers (and lists of them) included."""
+    """The fields of an output serializer, nested serializers (and lists of them) included (read-only)."""
     shape: Shape = {}
     for name, field in output_class._declared_fields.items():
         if isinstance(field, serializers.ListSerializer):

@@ -152,8 +152,8 @@ def _call(raw: Any, index: int, where: str) -> Call:
 def _query(raw: Any, where: str) -> GraphQLStep:
     _keys(raw, _QUERY_KEYS, where, "`graphql`")
     step = _graphql_step(dict(raw, name="graphql"), 0, where)
-    operation = parse(step.query).definitions
-    if any(getattr(d, "operation", OperationType.QUERY) != OperationType.QUERY for d in operation):
+    definitions = parse(step.query).definitions
+    if any(getattr(d, "operation", OperationType.QUERY) != OperationType.QUERY for d in definitions):
         raise ScenarioError(f"{where}: a screen reads: its document is a query, not a mutation or subscription")
     return step
 
