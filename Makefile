@@ -42,7 +42,7 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 schema: $(STAMP) ## Regenerate the committed API contracts (OpenAPI, GraphQL SDL, the persisted-query manifest)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file api_rest/openapi.yaml
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py graphql_schema --schema api_graphql.schema.schema --out api_graphql/schema.graphql
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py graphql_manifest workshop/scenarios.yaml --out api_graphql/persisted-queries.json
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py graphql_manifest workshop/scenarios.yaml workshop/screens.yaml --out api_graphql/persisted-queries.json
 
 $(VENV)/.bench-installed: $(STAMP) requirements/bench.txt
 	$(BIN)/python -m pip install --quiet -r requirements/bench.txt

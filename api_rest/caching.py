@@ -19,5 +19,6 @@ def catalog_read(request: HttpRequest) -> CatalogRead | None:
             return None
     elif requested != "json":
         return None
-    # The whole URL, as given: next/previous links repeat its host, scheme and parameter order.
+    # The whole URL, as given: next/previous links repeat its host, scheme and parameter order,
+    # and `?fields=` makes another answer (a sparse one is never served for a full one).
     return CatalogRead(key=f"rest|{request.build_absolute_uri()}", style="rest")

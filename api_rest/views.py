@@ -21,6 +21,7 @@ from catalog import selectors, services
 from catalog.text import check_texts
 
 from .deprecation import announce_deprecations
+from .fields import FIELDS_CODES, FieldSelection, fields_parameter, requested_fields
 from .permissions import CatalogEditorOrReadOnly
 from .schema import AUTHOR_CODES, AUTHOR_FILTERS, BOOK_CODES, BOOK_FILTER_CODES, BOOK_FILTERS, FILTER_CODES, errors
 from .serializers import (
@@ -85,8 +86,9 @@ class ListMixin:
         self.paginator = self.pagination_class()
         return self.paginator.paginate_queryset(queryset, self.request, view=self)
 
-    def paginated_response(self, page: list, output_class, **context) -> Response:
-        return self.paginator.get_paginated_response(output_class(page, many=True, context=context).data)
+    def paginated_response(self, page: list, output_class, fields: FieldSelection, **context) -> Response:
+        data = output_class(page, many=True, context=context).data
+        return self.paginator.get_paginated_response(fields.apply(data))
 
 
 class InputFormMixin:
@@ -114,23 +116,30 @@ class ApiRootView(BaseView):
     name = "Hybrid Catalog API"
 
     @extend_schema(
-        operation_id="api_root", summary="The endpoints of the API", responses={200: ApiRootOutput, **errors()}
+        operation_id="api_root",
+        summary="The endpoints of the API",
+        parameters=[fields_parameter(ApiRootOutput)],
+        responses={200: ApiRootOutput, **errors(400, codes=FIELDS_CODES)},
     )
     def get(self, request):
+        fields = requested_fields(request, ApiRootOutput)
+
         def link(name: str) -> str:
             return reverse(name, request=request)
 
         return Response(
-            {
-                "books": link("api-books"),
-                "authors": link("api-authors"),
-                "cart": link("api-cart"),
-                "orders": link("api-orders"),
-                "token": link("api-token"),
-                "schema": link("api-schema"),
-                "docs": link("api-docs"),
-                "redoc": link("api-redoc"),
-            }
+            fields.apply(
+                {
+                    "books": link("api-books"),
+                    "authors": link("api-authors"),
+                    "cart": link("api-cart"),
+                    "orders": link("api-orders"),
+                    "token": link("api-token"),
+                    "schema": link("api-schema"),
+                    "docs": link("api-docs"),
+                    "redoc": link("api-redoc"),
+                }
+            )
         )
 
 
@@ -145,16 +154,17 @@ class BookListView(ListMixin, CatalogView):
     @extend_schema(
         operation_id="book_list",
         summary="List books",
-        parameters=BOOK_FILTERS,
-        responses={200: BookOutput(many=True), **errors(400, 404, codes=BOOK_FILTER_CODES)},
+        parameters=[*BOOK_FILTERS, fields_parameter(BookOutput, many=True)],
+        responses={200: BookOutput(many=True), **errors(400, 404, codes=f"{BOOK_FILTER_CODES}; {FIELDS_CODES}")},
     )
     def get(self, request):
+        fields = requested_fields(request, BookOutput)
         books = selectors.book_list(filters=request.query_params, with_authors=False)
         # Named rows rather than Book instances: building a model instance per row cost about a
         # tenth of this view's time at 50 books (docs/performance.md), and the output reads columns only.
         page = self.paginate(books.values_list(*BookOutput.columns, named=True))
-        authors = selectors.book_authors(book_ids=[book.id for book in page])
-        return self.paginated_response(page, BookOutput, authors=authors)
+        authors = _authors(fields, [book.id for book in page])
+        return self.paginated_response(page, BookOutput, fields, authors=authors)
 
 
 class BookCreateView(InputFormMixin, CatalogView):
@@ -172,11 +182,22 @@ class BookCreateView(InputFormMixin, CatalogView):
         return Response(BookOutput(book).data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
+def _authors(fields: FieldSelection, book_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """The books' authors, read only when the answer shows them."""
+    return selectors.book_authors(book_ids=book_ids) if fields.includes("authors") else {}
+
+
 class BookGetView(CatalogView):
-    @extend_schema(operation_id="book_get", summary="One book", responses={200: BookOutput, **errors(404)})
+    @extend_schema(
+        operation_id="book_get",
+        summary="One book",
+        parameters=[fields_parameter(BookOutput)],
+        responses={200: BookOutput, **errors(400, 404, codes=FIELDS_CODES)},
+    )
     def get(self, request, book_id: int):
+        fields = requested_fields(request, BookOutput)
         book = selectors.book_get(book_id=book_id, with_authors=False)
-        return Response(BookOutput(book, context={"authors": selectors.book_authors(book_ids=[book.pk])}).data)
+        return Response(fields.apply(BookOutput(book, context={"authors": _authors(fields, [book.pk])}).data))
 
 
 class BookUpdateView(InputFormMixin, CatalogView):
@@ -237,11 +258,13 @@ class AuthorListView(ListMixin, CatalogView):
     @extend_schema(
         operation_id="author_list",
         summary="List authors",
-        parameters=AUTHOR_FILTERS,
-        responses={200: AuthorOutput(many=True), **errors(400, 404, codes=FILTER_CODES)},
+        parameters=[*AUTHOR_FILTERS, fields_parameter(AuthorOutput, many=True)],
+        responses={200: AuthorOutput(many=True), **errors(400, 404, codes=f"{FILTER_CODES}; {FIELDS_CODES}")},
     )
     def get(self, request):
-        return self.paginated_response(self.paginate(selectors.author_list(filters=request.query_params)), AuthorOutput)
+        fields = requested_fields(request, AuthorOutput)
+        page = self.paginate(selectors.author_list(filters=request.query_params))
+        return self.paginated_response(page, AuthorOutput, fields)
 
 
 class AuthorCreateView(InputFormMixin, CatalogView):
@@ -260,9 +283,15 @@ class AuthorCreateView(InputFormMixin, CatalogView):
 
 
 class AuthorGetView(CatalogView):
-    @extend_schema(operation_id="author_get", summary="One author", responses={200: AuthorOutput, **errors(404)})
+    @extend_schema(
+        operation_id="author_get",
+        summary="One author",
+        parameters=[fields_parameter(AuthorOutput)],
+        responses={200: AuthorOutput, **errors(400, 404, codes=FIELDS_CODES)},
+    )
     def get(self, request, author_id: int):
-        return Response(AuthorOutput(selectors.author_get(author_id=author_id)).data)
+        fields = requested_fields(request, AuthorOutput)
+        return Response(fields.apply(AuthorOutput(selectors.author_get(author_id=author_id)).data))
 
 
 class AuthorUpdateView(InputFormMixin, CatalogView):
@@ -323,9 +352,15 @@ class ShopperView(BaseView):
 
 
 class CartGetView(ShopperView):
-    @extend_schema(operation_id="cart_get", summary="Your cart", responses={200: CartOutput, **errors(401)})
+    @extend_schema(
+        operation_id="cart_get",
+        summary="Your cart",
+        parameters=[fields_parameter(CartOutput)],
+        responses={200: CartOutput, **errors(400, 401, codes=FIELDS_CODES)},
+    )
     def get(self, request):
-        return Response(CartOutput(selectors.cart_get(user=request.user)).data)
+        fields = requested_fields(request, CartOutput)
+        return Response(fields.apply(CartOutput(selectors.cart_get(user=request.user)).data))
 
 
 class CartClearView(ShopperView):
@@ -432,10 +467,15 @@ class OrderListView(ListMixin, ShopperView):
     @extend_schema(
         operation_id="order_list",
         summary="Your orders",
-        responses={200: OrderOutput(many=True), **errors(400, 401, 404, codes="`cursor`, `page_size`: `invalid`")},
+        parameters=[fields_parameter(OrderOutput, many=True)],
+        responses={
+            200: OrderOutput(many=True),
+            **errors(400, 401, 404, codes=f"`cursor`, `page_size`: `invalid`; {FIELDS_CODES}"),
+        },
     )
     def get(self, request):
-        return self.paginated_response(self.paginate(selectors.order_list(user=request.user)), OrderOutput)
+        fields = requested_fields(request, OrderOutput)
+        return self.paginated_response(self.paginate(selectors.order_list(user=request.user)), OrderOutput, fields)
 
 
 class OrderGetView(ShopperView):
@@ -444,10 +484,14 @@ class OrderGetView(ShopperView):
     name = "Order"
 
     @extend_schema(
-        operation_id="order_get", summary="One of your orders", responses={200: OrderOutput, **errors(401, 404)}
+        operation_id="order_get",
+        summary="One of your orders",
+        parameters=[fields_parameter(OrderOutput)],
+        responses={200: OrderOutput, **errors(400, 401, 404, codes=FIELDS_CODES)},
     )
     def get(self, request, order_id: int):
-        return Response(OrderOutput(selectors.order_get(user=request.user, order_id=order_id)).data)
+        fields = requested_fields(request, OrderOutput)
+        return Response(fields.apply(OrderOutput(selectors.order_get(user=request.user, order_id=order_id)).data))
 
 
 # Authentication -------------------------------------------------------------------------

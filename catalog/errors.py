@@ -65,6 +65,10 @@ class ErrorCode(StrEnum):
     INVALID = "invalid", "A value of the wrong type, range or format, where no more precise code applies."
     MAX_LENGTH = "max_length", "A text longer than its field allows."
     INVALID_CHARACTERS = "invalid_characters", "A text with a NUL character or a lone surrogate."
+    INVALID_FIELDS = (
+        "invalid_fields",
+        "A sparse fieldset (REST ?fields=) names a field the answer does not have.",
+    )
     # Transport
     PARSE_ERROR = "parse_error", "The request body, a JSON parameter or the GraphQL document does not parse."
     METHOD_NOT_ALLOWED = (

@@ -23,6 +23,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -433,9 +435,12 @@ class Runner:
         if scenario.fresh_cart:
             self._send(scenario, "rest", "clear cart", "DELETE", "/api/cart/", None)
 
-    def _run_style(self, scenario: Scenario, style: str) -> StyleRun:
-        run = StyleRun(style)
-        bodies: dict[str, Any] = {}
+    @contextmanager
+    def prepared(self, scenario: Scenario) -> Iterator[dict[str, Any]]:
+        """The scenario's setup, run in the transport's isolation on a fresh cart: the values it saved.
+
+        What runs inside sees the data the setup made; the cart is emptied again afterwards.
+        """
         with self.transport.isolated():
             self._clear_cart(scenario)
             try:
@@ -445,21 +450,35 @@ class Runner:
                     if any(e.status >= 400 for e in exchanges):
                         raise ScenarioFailed(f"setup step {setup.method} {setup.path} answered {exchanges[0].status}")
                     self._save(setup, exchanges, variables)
-                started = time.perf_counter()
-                for step in scenario.steps(style):
-                    send = self._rest if style == "rest" else self._graphql
-                    exchanges = send(scenario, step, variables)
-                    run.exchanges.extend(exchanges)
-                    self._save(step, exchanges, variables)
-                    # A step's answer is its last exchange's (a persisted query's is the one after the retry).
-                    bodies[step.name] = (
-                        exchanges[-1].response_body
-                        if not getattr(step, "for_each", None)
-                        else [e.response_body for e in exchanges]
-                    )
-                run.client_ms = (time.perf_counter() - started) * 1000
+                yield variables
             finally:
                 self._clear_cart(scenario)
+
+    def measure(
+        self, scenario: Scenario, style: str, steps: tuple, variables: dict[str, Any]
+    ) -> tuple[StyleRun, dict[str, Any]]:
+        """Send ``steps`` of ``style`` one after the other: the run, and each step's answer by name."""
+        self._marker = self._marker or secrets.token_hex(4)
+        run = StyleRun(style)
+        bodies: dict[str, Any] = {}
+        started = time.perf_counter()
+        for step in steps:
+            send = self._rest if style == "rest" else self._graphql
+            exchanges = send(scenario, step, variables)
+            run.exchanges.extend(exchanges)
+            self._save(step, exchanges, variables)
+            # A step's answer is its last exchange's (a persisted query's is the one after the retry).
+            bodies[step.name] = (
+                exchanges[-1].response_body
+                if not getattr(step, "for_each", None)
+                else [e.response_body for e in exchanges]
+            )
+        run.client_ms = (time.perf_counter() - started) * 1000
+        return run, bodies
+
+    def _run_style(self, scenario: Scenario, style: str) -> StyleRun:
+        with self.prepared(scenario) as variables:
+            run, bodies = self.measure(scenario, style, scenario.steps(style), variables)
         run.result = _result(scenario.result[style], bodies)
         return run
 

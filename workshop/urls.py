@@ -6,4 +6,5 @@ app_name = "workshop"
 urlpatterns = [
     path("", views.compare_page, name="compare"),
     path("run/", views.compare_run, name="compare-run"),
+    path("screens/", views.screens_page, name="screens"),
 ]

@@ -13,6 +13,8 @@ from catalog.errors import ErrorCode, ErrorItem, error_body
 from .registry import load_scenarios
 from .report import ROWS, step_facts, verdict
 from .runner import InProcessTransport, Runner, ScenarioFailed, difference
+from .screens import load_screens, run_screens
+from .screens_report import REDUCTION_LABELS, chart, figure_rows, reduction_rows
 
 
 def _require_workshop_mode() -> None:
@@ -53,6 +55,37 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         for s in scenarios
     ]
     return render(request, "workshop/compare.html", {"cards": cards, "selected": selected, "rows": ROWS})
+
+
+@require_GET
+def screens_page(request: HttpRequest) -> HttpResponse:
+    """Seven client screens read three ways, measured in-process on this server (the data is left as it was)."""
+    _require_workshop_mode()
+    screens = list(load_screens().values())
+    context: dict = {"screens": [_screen_card(screen) for screen in screens], "reduction_labels": REDUCTION_LABELS}
+    try:
+        with InProcessTransport(request.get_host()) as transport:
+            report = run_screens(Runner(transport), screens)
+    except ScenarioFailed as exc:
+        return render(request, "workshop/screens.html", {**context, "failure": str(exc)}, status=409)
+    context.update(
+        report=report,
+        figures=figure_rows(report),
+        reductions=reduction_rows(report),
+        chart=chart(report),
+    )
+    return render(request, "workshop/screens.html", context)
+
+
+def _screen_card(screen) -> dict:
+    return {
+        "screen": screen,
+        "calls": [
+            {"full": call.step.path, "sparse": call.sparse.path, "opens": "${" not in call.step.path}
+            for call in screen.calls
+        ],
+        "graphiql": graphiql_link(screen.graphql.query) if not screen.graphql.variables else None,
+    }
 
 
 @require_POST

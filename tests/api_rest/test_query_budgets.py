@@ -43,6 +43,41 @@ def test_book_get(anon, book, django_assert_num_queries):
 
 
 @pytest.mark.parametrize("page_size", [5, 100])
+def test_a_sparse_book_list_reads_authors_only_when_it_shows_them(anon, catalog, django_assert_num_queries, page_size):
+    with django_assert_num_queries(2):  # count + page: no authors asked for, none read
+        response = anon.get(f"/api/books/?page_size={page_size}&fields=id,title,price")
+    assert [set(book) for book in response.json()["results"]] == [{"id", "title", "price"}] * page_size
+    with django_assert_num_queries(3):
+        response = anon.get(f"/api/books/?page_size={page_size}&fields=title,authors.name")
+    assert all(len(book["authors"]) == 2 for book in response.json()["results"])
+
+
+def test_a_sparse_book_get_reads_authors_only_when_it_shows_them(anon, book, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert anon.get(f"/api/books/{book.id}/?fields=title,stock").json() == {"title": book.title, "stock": 5}
+    with django_assert_num_queries(2):
+        assert anon.get(f"/api/books/{book.id}/?fields=authors.name").json() == {
+            "authors": [{"name": "Ursula K. Le Guin"}]
+        }
+
+
+@pytest.mark.parametrize("page_size", [5, 100])
+def test_sparse_reads_never_cost_more_than_full_ones(alice_api, alice, catalog, django_assert_num_queries, page_size):
+    books = list(BookFactory._meta.model.objects.all()[:page_size])
+    for book in books[:3]:
+        cart_item_add(user=alice, book_id=book.id, quantity=1)
+    checkout(user=alice)
+    cart_item_add(user=alice, book_id=books[3].id, quantity=2)
+    for path, queries in (
+        (f"/api/authors/?page_size={page_size}&fields=name", 3),  # the token, count, page
+        ("/api/cart/?fields=item_count", 4),
+        (f"/api/orders/?page_size={page_size}&fields=total,lines.title", 4),
+    ):
+        with django_assert_num_queries(queries):
+            assert alice_api.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize("page_size", [5, 100])
 def test_author_list(anon, catalog, django_assert_num_queries, page_size):
     AuthorFactory.create_batch(80)
     with django_assert_num_queries(2):

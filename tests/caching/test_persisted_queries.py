@@ -162,12 +162,12 @@ def test_the_manifest_command_writes_what_allow_list_mode_reads(tmp_path, shelf,
     assert get(Client()).json()["data"]["books"]["edges"]
 
 
-def test_the_committed_manifest_holds_the_workshops_documents(tmp_path):
+def test_the_committed_manifest_holds_the_workshops_documents_scenarios_and_screens(tmp_path):
     from django.conf import settings
     from django.core.management import call_command
 
     out = tmp_path / "manifest.json"
-    call_command("graphql_manifest", "workshop/scenarios.yaml", "--out", str(out))
+    call_command("graphql_manifest", "workshop/scenarios.yaml", "workshop/screens.yaml", "--out", str(out))
     committed = settings.BASE_DIR / "api_graphql" / "persisted-queries.json"
     assert json.loads(committed.read_text()) == json.loads(out.read_text()), "run `make schema`"
 
