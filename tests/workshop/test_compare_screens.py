@@ -54,8 +54,8 @@ def test_json_has_seven_screens_three_ways_and_medians_of_their_reductions(measu
 
 def test_the_screens_show_what_they_declare(measured):
     by_slug = {screen["slug"]: screen["ways"] for screen in measured["screens"]}
-    assert by_slug["cart-badge"]["sparse"]["fields"] == 1  # {"item_count": 3}
-    assert by_slug["cart-badge"]["sparse"]["bytes"] == len(b'{"item_count":3}')
+    assert by_slug["cart-badge"]["sparse"]["fields"] == 1  # {"copy_count": 3}
+    assert by_slug["cart-badge"]["sparse"]["bytes"] == len(b'{"copy_count":3}')
     assert by_slug["author-page"]["rest"]["round_trips"] == 2
     # The page of 20 cards: 7 fields a book (two or more for several authors' names) and the page's 4.
     assert by_slug["book-card"]["sparse"]["fields"] == by_slug["book-card"]["graphql"]["fields"] + 4
@@ -131,4 +131,4 @@ def test_base_url_measures_the_screens_on_a_running_server(live_server):
     assert measured["same_data"] is True
     assert len(measured["screens"]) == 7
     by_slug = {screen["slug"]: screen["ways"] for screen in measured["screens"]}
-    assert by_slug["cart-badge"]["sparse"]["bytes"] == len(b'{"item_count":3}')
+    assert by_slug["cart-badge"]["sparse"]["bytes"] == len(b'{"copy_count":3}')

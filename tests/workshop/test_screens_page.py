@@ -23,9 +23,9 @@ def test_the_page_shows_the_figures_the_reductions_the_medians_and_the_paper(cli
     figures = section(html, 'class="figures screens-figures"', "</table>")
     assert re.findall(r'data-screen="([a-z-]+)"', figures) == SLUGS
     cart_badge = section(figures, 'data-screen="cart-badge"', "</tr>")
-    # Round trips, fields, bytes: REST, ?fields=, GraphQL; {"item_count":3} is 16 bytes, GraphQL wraps it in 33.
+    # Round trips, fields, bytes: REST, ?fields=, GraphQL; {"copy_count":3} is 16 bytes, GraphQL wraps it in 33.
     cells = re.findall(r"<td class=\"(?:rest|sparse|graphql)\">([\d,]+)</td>", cart_badge)
-    assert cells[:6] == ["1", "1", "1", "19", "1", "1"]
+    assert cells[:6] == ["1", "1", "1", "20", "1", "1"]
     assert int(cells[6]) > 300 and cells[7:9] == ["16", "33"]
     assert figures.count('<td class="same-data">yes</td>') == 7
     reductions = section(html, 'class="figures screens-reductions"', "</table>")
@@ -53,7 +53,7 @@ def test_the_chart_draws_each_screen_and_the_median_three_ways_in_three_measures
 def test_the_page_lists_each_screens_calls_and_document(client, workshop_mode, demo):
     html = client.get("/compare/screens/").content.decode()
     card = section(html, 'id="screen-cart-badge"', "</details>")
-    assert "GET /api/cart/?fields=item_count" in card
+    assert "GET /api/cart/?fields=copy_count" in card
     assert "query CartBadge" in card and 'href="/graphql/?query=query+CartBadge' in card
     assert (
         'href="/api/books/?page_size=20&amp;fields=id,title,subtitle,authors.name,price,stock,published_date"' in html
