@@ -14,7 +14,7 @@ from catalog.clients import client_address
 from catalog.errors import ErrorCode, Throttled
 
 from .cost import Cost, document_cost
-from .queries import AuthorOrder, BookOrder
+from .filters import ORDERING_ENUMS
 
 
 class TooComplex(Exception):
@@ -34,10 +34,6 @@ class TooComplex(Exception):
             details["field"] = field
         self.error = GraphQLError(message, extensions=details)
         self.extensions = extensions or {}
-
-
-# Lists of sort keys (the `orderBy` arguments): longer than the keys there are is an invalid ordering.
-ORDERING_ENUMS = frozenset({BookOrder._meta.name, AuthorOrder._meta.name})
 
 
 class DocumentThrottled(Throttled):

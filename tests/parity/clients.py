@@ -220,7 +220,7 @@ class GraphqlApi:
     def _book_arguments(self, filters: dict) -> tuple[str, str, dict]:
         arguments = {
             "search": ("String", "search"),
-            "author": ("ID", "authorId"),
+            "author": ("ID", "author"),
             "isbn": ("String", "isbn"),
             "min_price": ("String", "minPrice"),
             "max_price": ("String", "maxPrice"),

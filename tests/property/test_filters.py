@@ -49,7 +49,7 @@ def test_book_filters_give_rows_or_the_same_codes_in_both_apis(shelf_of_books, f
         "isbn": ("isbn", "String"),
         "min_price": ("minPrice", "String"),
         "max_price": ("maxPrice", "String"),
-        "author": ("authorId", "ID"),
+        "author": ("author", "ID"),
         "published_after": ("publishedAfter", "Date"),
         "published_before": ("publishedBefore", "Date"),
     }
