@@ -11,7 +11,7 @@ from graphql_relay import from_global_id
 from catalog.errors import NotFound
 from catalog.models import Author, Book, Cart, CartItem, Order, OrderLine
 from catalog.policies import require_authenticated
-from catalog.selectors import author_get, book_get, cart_get, order_get, order_list
+from catalog.selectors import author_get, book_get, cart_get, order_get, order_line_get, order_list
 
 from .dataloaders import (
     AuthorsByBook,
@@ -244,11 +244,7 @@ class OrderLineType(NodeType):
 
     @classmethod
     def get_node(cls, info: Any, id: str) -> OrderLine:
-        order = order_list(user=info.context.user).filter(lines__id=id).first()
-        line = next((line for line in order.lines.all() if str(line.pk) == id), None) if order else None
-        if line is None:
-            raise NotFound("Order line not found.")
-        return line
+        return order_line_get(user=info.context.user, line_id=id)
 
 
 class OrderType(NodeType):
