@@ -273,7 +273,9 @@ class UserType(NodeType):
     """A signed-in user, as seen by that user only."""
 
     username = graphene.String(required=True)
-    cart = graphene.Field(lambda: CartType, description="The open cart (made on first use).")
+    cart = graphene.Field(
+        lambda: CartType, description="The open cart; empty, and not stored yet, until a book is added."
+    )
     orders = graphene.Field(lambda: OrderConnection, description="Orders, newest first.", **PageArguments.both)
 
     class Meta:

@@ -262,7 +262,9 @@ class CartItemOutput(Output):
 
 @extend_schema_serializer(component_name="Cart")
 class CartOutput(Output):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(
+        help_text="Its owner's user id (one cart per user): the same before and after the first book is added."
+    )
     items = CartItemOutput(many=True)
     item_count = serializers.IntegerField(help_text="Copies in the cart, all lines together.")
     total = serializers.DecimalField(max_digits=12, decimal_places=2)

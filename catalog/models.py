@@ -109,9 +109,14 @@ class BookAuthor(models.Model):
 
 
 class Cart(models.Model):
-    """The user's one open cart; checkout turns its lines into an order and empties it."""
+    """The user's one open cart; checkout turns its lines into an order and empties it.
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
+    Keyed by its user, so a cart not saved yet (a user who never added a book) has its id too.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="cart"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

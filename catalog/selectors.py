@@ -159,12 +159,21 @@ def cart_items_queryset() -> QuerySet[CartItem]:
 
 
 def cart_get(*, user: AbstractBaseUser) -> Cart:
-    """The user's open cart (made on first use) with its lines and their books."""
+    """The user's open cart with its lines and their books.
+
+    A user who has never added a book gets an empty cart that is not saved (a read writes
+    nothing); it has its id already, the user's, as carts are keyed by their users.
+    """
     require_authenticated(user)
-    cart, _ = Cart.objects.get_or_create(user=user)
-    if not query_optimization_enabled():
-        return cart
-    return Cart.objects.prefetch_related(Prefetch("items", queryset=cart_items_queryset())).get(pk=cart.pk)
+    carts = Cart.objects.filter(user=user)
+    if query_optimization_enabled():
+        carts = carts.prefetch_related(Prefetch("items", queryset=cart_items_queryset()))
+    cart = carts.first()
+    if cart is None:
+        cart = Cart(user=user)
+        # No line can belong to a cart that is not saved: nothing to ask the database.
+        cart._prefetched_objects_cache = {"items": CartItem.objects.none()}
+    return cart
 
 
 def order_list(*, user: AbstractBaseUser) -> QuerySet[Order]:

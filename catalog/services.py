@@ -307,10 +307,13 @@ def _locked_book(book_id: Any, *, field: str | None = None, share: bool = False)
     return book
 
 
-def _locked_cart(user: AbstractBaseUser) -> Cart:
+def _locked_cart(user: AbstractBaseUser, *, create: bool = False) -> Cart | None:
+    """The user's cart, locked until the transaction ends; made first when ``create`` (adding a
+    book is what makes a cart), else None for a user who has none."""
     require_authenticated(user)
-    Cart.objects.get_or_create(user=user)
-    return Cart.objects.select_for_update().get(user=user)
+    if create:
+        Cart.objects.get_or_create(user=user)
+    return Cart.objects.select_for_update().filter(user=user).first()
 
 
 def _check_stock(book: Book, quantity: int) -> None:
@@ -322,9 +325,9 @@ def _check_stock(book: Book, quantity: int) -> None:
         )
 
 
-def _own_item(cart: Cart, item_id: Any) -> CartItem:
+def _own_item(cart: Cart | None, item_id: Any) -> CartItem:
     pk = object_id(item_id)
-    item = cart_items_queryset().filter(cart=cart, pk=pk).first() if pk else None
+    item = cart_items_queryset().filter(cart=cart, pk=pk).first() if pk and cart else None
     if item is None:
         raise NotFound("Cart item not found.")
     return item
@@ -336,7 +339,7 @@ def cart_item_add(*, user: AbstractBaseUser, book_id: Any, quantity: int = 1) ->
 
     Returns the line and whether it is new.
     """
-    cart = _locked_cart(user)
+    cart = _locked_cart(user, create=True)
     quantity = _quantity(quantity)
     book = _locked_book(book_id, field="book_id", share=True)
     item = cart.items.filter(book=book).first()
@@ -384,7 +387,8 @@ def cart_item_remove(*, user: AbstractBaseUser, item_id: Any) -> None:
 def cart_clear(*, user: AbstractBaseUser) -> None:
     """Empty the user's cart."""
     cart = _locked_cart(user)
-    cart.items.all().delete()
+    if cart is not None:
+        cart.items.all().delete()
 
 
 @transaction.atomic
@@ -396,7 +400,7 @@ def checkout(*, user: AbstractBaseUser) -> Order:
     checkout with ``insufficient_stock`` and the transaction leaves everything unchanged.
     """
     cart = _locked_cart(user)
-    items = list(cart_items_queryset().filter(cart=cart).order_by("book_id"))
+    items = list(cart_items_queryset().filter(cart=cart).order_by("book_id")) if cart else []
     if not items:
         raise error(None, "Your cart is empty.", ErrorCode.EMPTY_CART)
     for item in items:
