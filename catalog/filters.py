@@ -30,7 +30,6 @@ MAX_ID = 2**63 - 1
 
 _TRUE = {"true", "1", "yes"}
 BOOLEAN_VALUES = ("true", "false", "1", "0", "yes", "no")
-_AMOUNT_INPUT = forms.NumberInput(attrs={"step": "0.01", "min": "0"})
 
 
 class _PkIn(Func):
@@ -153,6 +152,14 @@ class IsbnFilter(TextFilter):
 
 class PlainDecimalFilter(django_filters.NumberFilter):
     field_class = PlainDecimalFormField
+
+
+class PriceFilter(PlainDecimalFilter):
+    """A bound on the price (``lookup_expr`` "gte" or "lte")."""
+
+    def __init__(self, lookup_expr: str, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.01", "min": "0"}))
+        super().__init__(field_name="price", lookup_expr=lookup_expr, max_length=MAX_AMOUNT_LENGTH, **kwargs)
 
 
 class PlainIntegerFilter(django_filters.NumberFilter):
@@ -309,21 +316,11 @@ class BookFilter(django_filters.FilterSet):
         label="ISBN",
         help_text="Exactly this ISBN: ISBN-13 or ISBN-10, hyphens allowed (else `invalid_isbn`).",
     )
-    min_price = PlainDecimalFilter(
-        field_name="price",
-        lookup_expr="gte",
-        max_length=MAX_AMOUNT_LENGTH,
-        label="Min price",
-        help_text='Lowest price, inclusive, as a plain decimal ("12.50").',
-        widget=_AMOUNT_INPUT,
+    min_price = PriceFilter(
+        "gte", label="Min price", help_text='Lowest price, inclusive, as a plain decimal ("12.50").'
     )
-    max_price = PlainDecimalFilter(
-        field_name="price",
-        lookup_expr="lte",
-        max_length=MAX_AMOUNT_LENGTH,
-        label="Max price",
-        help_text='Highest price, inclusive, as a plain decimal ("12.50").',
-        widget=_AMOUNT_INPUT,
+    max_price = PriceFilter(
+        "lte", label="Max price", help_text='Highest price, inclusive, as a plain decimal ("12.50").'
     )
     in_stock = BooleanFilter(
         true_lookup=Q(stock__gt=0),

@@ -35,6 +35,15 @@ def catalog(db, alice, bob, author):
     return books
 
 
+def _signed_in(user) -> dict[str, str]:
+    return {"Authorization": f"Token {Token.objects.get(user=user).key}"}
+
+
+def _graphql(client, user, query: str) -> dict:
+    body = json.dumps({"query": query})
+    return client.post("/graphql/", body, content_type="application/json", headers=_signed_in(user)).json()
+
+
 def _writes(read) -> list[str]:
     """The statements of ``read()`` that change rows."""
     before = Cart.objects.count()
@@ -46,51 +55,34 @@ def _writes(read) -> list[str]:
 
 @pytest.mark.parametrize("path", REST_READS)
 def test_a_rest_read_writes_nothing(client, catalog, alice, path):
-    token = Token.objects.get(user=alice).key
-
     def read():
-        response = client.get(path, headers={"Authorization": f"Token {token}"})
+        response = client.get(path, headers=_signed_in(alice))
         assert response.status_code == 200, response.content
 
     assert _writes(read) == []
 
 
 def test_the_rest_cart_of_a_user_without_one_is_empty_and_unsaved(client, catalog, alice):
-    token = Token.objects.get(user=alice).key
-    body = client.get("/api/cart/", headers={"Authorization": f"Token {token}"}).json()
+    body = client.get("/api/cart/", headers=_signed_in(alice)).json()
     assert body == {"id": alice.pk, "items": [], "item_count": 0, "total": "0.00"}
     assert list(Cart.objects.values_list("user__username", flat=True)) == ["bob"]
 
 
 @pytest.mark.parametrize("query", GRAPHQL_READS, ids=["cart", "me", "catalog"])
 def test_a_graphql_query_writes_nothing(client, catalog, alice, query):
-    token = Token.objects.get(user=alice).key
-
     def read():
-        response = client.post(
-            "/graphql/",
-            json.dumps({"query": query}),
-            content_type="application/json",
-            headers={"Authorization": f"Token {token}"},
-        )
-        assert "errors" not in response.json(), response.json()
+        answer = _graphql(client, alice, query)
+        assert "errors" not in answer, answer
 
     assert _writes(read) == []
 
 
 def test_graphql_finds_the_unsaved_cart_by_its_id_and_stores_nothing(client, catalog, alice):
-    token = Token.objects.get(user=alice).key
     cart_id = to_global_id("Cart", alice.pk)
-    query = f'{{ node(id: "{cart_id}") {{ ... on Cart {{ id itemCount }} }} }}'
 
     def read():
-        response = client.post(
-            "/graphql/",
-            json.dumps({"query": query}),
-            content_type="application/json",
-            headers={"Authorization": f"Token {token}"},
-        )
-        assert response.json()["data"] == {"node": {"id": cart_id, "itemCount": 0}}
+        answer = _graphql(client, alice, f'{{ node(id: "{cart_id}") {{ ... on Cart {{ id itemCount }} }} }}')
+        assert answer["data"] == {"node": {"id": cart_id, "itemCount": 0}}
 
     assert _writes(read) == []
 
@@ -115,8 +107,7 @@ def test_a_book_page_writes_nothing_for_a_signed_in_user(client, catalog, alice)
 
 
 def test_adding_a_book_still_makes_the_cart(client, catalog, alice):
-    token = Token.objects.get(user=alice).key
-    headers = {"Authorization": f"Token {token}"}
+    headers = _signed_in(alice)
     response = client.post(
         "/api/cart/items/", {"book_id": catalog[1].pk}, content_type="application/json", headers=headers
     )
