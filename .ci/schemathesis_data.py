@@ -65,7 +65,7 @@ bindings = {
     "body.book_id": "rest_book_ids",
     "*.*.id": "ids",
     "*.*.bookId": "ids",
-    "*.*.authorId": "ids",
+    "*.*.author": "ids",
     "*.*.isbn": "isbns",
     "*.*.after": "cursors",
     "*.*.before": "cursors",

@@ -15,7 +15,7 @@ from catalog.errors import ErrorCode, Throttled
 
 from .cost import Cost, document_cost
 from .errors import coded_error
-from .queries import AuthorOrder, BookOrder
+from .filters import ORDERING_ENUMS
 
 
 class TooComplex(Exception):
@@ -32,10 +32,6 @@ class TooComplex(Exception):
         super().__init__(message)
         self.error = coded_error(message, code, field=field)
         self.extensions = extensions or {}
-
-
-# Lists of sort keys (the `orderBy` arguments): longer than the keys there are is an invalid ordering.
-ORDERING_ENUMS = frozenset({BookOrder._meta.name, AuthorOrder._meta.name})
 
 
 class DocumentThrottled(Throttled):

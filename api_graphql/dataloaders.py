@@ -6,15 +6,11 @@ the first object of a batch that asks for a relation loads it for every object o
 batch in one query, and the answers are kept for the rest of the request.
 """
 
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
-
-from catalog.models import Author, Book, BookAuthor
 from catalog.optimization import query_optimization_enabled
+from catalog.selectors import author_book_counts, author_books, book_cover_authors, books_by_id
 
 _BATCH = "_graphql_batch"
 
@@ -105,16 +101,8 @@ class AuthorsByBook(Loader):
     default = list
 
     def batch_load(self, keys: list[int]) -> dict[int, list]:
-        found = (
-            Author.objects.filter(book_links__book_id__in=keys)
-            .annotate(for_book=F("book_links__book_id"), position=F("book_links__position"), link=F("book_links__id"))
-            .order_by("for_book", "position", "link")
-            # The Author type shows nothing else.
-            .only("id", "name", "bio")
-        )
-        authors: dict[int, list] = defaultdict(list)
-        for author in mark_batch(list(found)):
-            authors[author.for_book].append(author)
+        authors = book_cover_authors(book_ids=keys)
+        mark_batch([author for found in authors.values() for author in found])
         return authors
 
 
@@ -122,8 +110,7 @@ class BookCountByAuthor(Loader):
     default = 0
 
     def batch_load(self, keys: list[int]) -> dict[int, int]:
-        counts = BookAuthor.objects.filter(author_id__in=keys).values("author_id").annotate(n=Count("id"))
-        return {row["author_id"]: row["n"] for row in counts.order_by()}
+        return author_book_counts(author_ids=keys)
 
 
 class BooksByAuthor(Loader):
@@ -133,22 +120,8 @@ class BooksByAuthor(Loader):
 
     def batch_load(self, keys: list[int]) -> dict[int, list]:
         start, stop = self.options
-        found = (
-            Book.objects.filter(author_links__author_id__in=keys)
-            .annotate(
-                for_author=F("author_links__author_id"),
-                row=Window(
-                    RowNumber(),
-                    partition_by=[F("author_links__author_id")],
-                    order_by=[F("title").asc(), F("id").asc()],
-                ),
-            )
-            .filter(row__gt=start, row__lte=stop + 1)
-            .order_by("for_author", "row")
-        )
-        books: dict[int, list] = defaultdict(list)
-        for book in mark_batch(list(found)):
-            books[book.for_author].append(book)
+        books = author_books(author_ids=keys, start=start, stop=stop + 1)
+        mark_batch([book for found in books.values() for book in found])
         return books
 
 
@@ -156,7 +129,7 @@ class BookById(Loader):
     def key(self, parent: Any) -> Any:
         return parent.book_id
 
-    def batch_load(self, keys: list[int]) -> dict[int, Book]:
-        books = Book.objects.in_bulk(keys)
+    def batch_load(self, keys: list[int]) -> dict[int, Any]:
+        books = books_by_id(book_ids=keys)
         mark_batch(list(books.values()))
         return books

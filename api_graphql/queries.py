@@ -19,9 +19,9 @@ from catalog.selectors import (
 )
 
 from .errors import QueryError, argument_error, error_items
+from .filters import AUTHOR_FILTERS, BOOK_FILTERS, FilterArguments
 from .ids import database_id
 from .pagination import paginate
-from .scalars import Date
 from .types import (
     AuthorConnection,
     AuthorType,
@@ -36,54 +36,11 @@ from .types import (
 )
 
 
-class BookOrder(graphene.Enum):
-    """A sort key for books; several can be combined, the first one counting most."""
-
-    TITLE_ASC = "title"
-    TITLE_DESC = "-title"
-    PRICE_ASC = "price"
-    PRICE_DESC = "-price"
-    PUBLISHED_DATE_ASC = "published_date"
-    PUBLISHED_DATE_DESC = "-published_date"
-    CREATED_AT_ASC = "created_at"
-    CREATED_AT_DESC = "-created_at"
-
-
-class AuthorOrder(graphene.Enum):
-    """A sort key for authors."""
-
-    NAME_ASC = "name"
-    NAME_DESC = "-name"
-    CREATED_AT_ASC = "created_at"
-    CREATED_AT_DESC = "-created_at"
-
-
-# FilterSet parameter -> GraphQL argument, for error fields.
-BOOK_FILTER_ARGUMENTS = {
-    "search": "search",
-    "author": "authorId",
-    "isbn": "isbn",
-    "min_price": "minPrice",
-    "max_price": "maxPrice",
-    "in_stock": "inStock",
-    "published_after": "publishedAfter",
-    "published_before": "publishedBefore",
-    "ordering": "orderBy",
-}
-AUTHOR_FILTER_ARGUMENTS = {"search": "search", "ordering": "orderBy"}
-
-
-def _ordering(values: list[Any] | None) -> str | None:
-    if not values:
-        return None
-    return ",".join(str(getattr(value, "value", value)) for value in values)
-
-
-def _filtered(selector: Any, filters: dict[str, Any], arguments: dict[str, str]) -> Any:
+def _filtered(selector: Any, filters: FilterArguments, arguments: dict[str, Any]) -> Any:
     try:
-        return selector(filters={key: value for key, value in filters.items() if value is not None})
+        return selector(filters=filters.data(arguments))
     except ValidationError as exc:
-        raise QueryError(error_items(exc, renames=arguments) or []) from None
+        raise QueryError(error_items(exc, renames=filters.renames()) or []) from None
 
 
 def _pages(arguments: dict[str, Any]) -> dict[str, Any]:
@@ -120,15 +77,7 @@ class Query(graphene.ObjectType):
     )
     books = graphene.Field(
         BookConnection,
-        search=graphene.String(description="Words in the title, subtitle or an author's name, or ISBN digits."),
-        author_id=graphene.ID(description="Only books by this author (global ID or database id)."),
-        isbn=graphene.String(description="Exactly this ISBN: ISBN-13 or ISBN-10, hyphens allowed."),
-        min_price=graphene.String(description='A decimal string such as "12.50".'),
-        max_price=graphene.String(description='A decimal string such as "12.50".'),
-        in_stock=graphene.Boolean(description="true: only books in stock; false: only sold-out books."),
-        published_after=Date(description="Published on or after this date."),
-        published_before=Date(description="Published on or before this date."),
-        order_by=graphene.List(graphene.NonNull(BookOrder), description="Default: title, then id."),
+        **BOOK_FILTERS.arguments(),
         description="The catalog, filtered like REST's /api/books/.",
         **PageArguments.both,
     )
@@ -140,8 +89,7 @@ class Query(graphene.ObjectType):
     )
     authors = graphene.Field(
         AuthorConnection,
-        search=graphene.String(description="Part of the name."),
-        order_by=graphene.List(graphene.NonNull(AuthorOrder), description="Default: name, then id."),
+        **AUTHOR_FILTERS.arguments(),
         description="Authors, filtered like REST's /api/authors/.",
         **PageArguments.both,
     )
@@ -161,22 +109,7 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_books(root: Any, info: Any, **arguments: Any):
-        in_stock = arguments.get("in_stock")
-        author_id = arguments.get("author_id")
-        filters = {
-            "search": arguments.get("search"),
-            "author": database_id(author_id, "Author"),
-            "isbn": arguments.get("isbn"),
-            "min_price": arguments.get("min_price"),
-            "max_price": arguments.get("max_price"),
-            "in_stock": None if in_stock is None else ("true" if in_stock else "false"),
-            "published_after": arguments.get("published_after"),
-            "published_before": arguments.get("published_before"),
-            "ordering": _ordering(arguments.get("order_by")),
-        }
-        queryset = _filtered(
-            lambda filters: book_list(filters=filters, with_authors=False), filters, BOOK_FILTER_ARGUMENTS
-        )
+        queryset = _filtered(lambda filters: book_list(filters=filters, with_authors=False), BOOK_FILTERS, arguments)
         return paginate(queryset, **_pages(arguments))
 
     @staticmethod
@@ -191,9 +124,7 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_authors(root: Any, info: Any, **arguments: Any):
-        filters = {"search": arguments.get("search"), "ordering": _ordering(arguments.get("order_by"))}
-        queryset = _filtered(author_list, filters, AUTHOR_FILTER_ARGUMENTS)
-        return paginate(queryset, **_pages(arguments))
+        return paginate(_filtered(author_list, AUTHOR_FILTERS, arguments), **_pages(arguments))
 
     @staticmethod
     def resolve_author(root: Any, info: Any, id: str):

@@ -13,7 +13,7 @@ from catalog.deprecations import field_deprecation
 from catalog.errors import NotFound
 from catalog.models import Author, Book, Cart, CartItem, Order, OrderLine
 from catalog.policies import require_authenticated
-from catalog.selectors import author_get, book_get, cart_get, order_get, order_list
+from catalog.selectors import author_get, book_get, cart_get, order_get, order_line_get, order_list
 
 from .dataloaders import (
     AuthorsByBook,
@@ -258,11 +258,7 @@ class OrderLineType(NodeType):
 
     @classmethod
     def get_node(cls, info: Any, id: str) -> OrderLine:
-        order = order_list(user=info.context.user).filter(lines__id=id).first()
-        line = next((line for line in order.lines.all() if str(line.pk) == id), None) if order else None
-        if line is None:
-            raise NotFound("Order line not found.")
-        return line
+        return order_line_get(user=info.context.user, line_id=id)
 
 
 class OrderType(NodeType):
@@ -292,7 +288,9 @@ class UserType(NodeType):
     """A signed-in user, as seen by that user only."""
 
     username = graphene.String(required=True)
-    cart = graphene.Field(lambda: CartType, description="The open cart (made on first use).")
+    cart = graphene.Field(
+        lambda: CartType, description="The open cart; empty, and not stored yet, until a book is added."
+    )
     orders = graphene.Field(lambda: OrderConnection, description="Orders, newest first.", **PageArguments.both)
 
     class Meta:

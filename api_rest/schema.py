@@ -2,22 +2,24 @@
 
 from typing import Any
 
+from django_filters import Filter, FilterSet
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.permissions import SAFE_METHODS
 
 from catalog.filters import (
-    AUTHOR_ORDERING_FIELDS,
-    BOOK_ORDERING_FIELDS,
-    MAX_AMOUNT_LENGTH,
-    MAX_ID,
-    MAX_ISBN_FILTER_LENGTH,
-    MAX_SEARCH_LENGTH,
+    BOOLEAN_VALUES,
+    AuthorFilter,
+    BookFilter,
+    BooleanFilter,
+    OrderingFilter,
+    PlainDateFilter,
+    PlainDecimalFilter,
+    PlainIntegerFilter,
+    TextFilter,
 )
-from catalog.isbn import ISBN_PATTERN
-from catalog.text import DECIMAL_PATTERN, TEXT_PATTERN
+from catalog.text import DECIMAL_PATTERN
 
 from .permissions import CatalogEditorOrReadOnly
 from .serializers import ErrorOutput, UnavailableOutput
@@ -87,56 +89,52 @@ def errors(*statuses: int, codes: str = "", body: bool = False, signs_in: bool =
     return responses
 
 
-def _ordering(fields: tuple[str, ...]) -> OpenApiParameter:
-    names = ", ".join(f"`{name}`" for name in fields)
+def _ordering(name: str, filter_: OrderingFilter) -> OpenApiParameter:
+    names = ", ".join(f"`{field}`" for field in filter_.fields)
     # The enum lists single keys; "-price,title" (each field at most once) is accepted too.
-    keys = [f"{sign}{name}" for name in fields for sign in ("", "-")]
+    keys = [f"{sign}{field}" for field in filter_.fields for sign in ("", "-")]
     return OpenApiParameter(
-        "ordering",
+        name,
         {"type": "string", "enum": keys},
         description=(
             f"Sort by {names}; `-` in front for descending. Several keys, each field at most once, "
-            "are joined by commas (`-price,title`). Anything else: `invalid_ordering`."
+            f"are joined by commas (`-price,title`). Anything else: `invalid_ordering`. {filter_.field.help_text}"
         ),
     )
 
 
-def _text(max_length: int, **schema: Any) -> dict[str, Any]:
-    return {"type": "string", "pattern": TEXT_PATTERN, "maxLength": max_length, **schema}
+def _filter_schema(name: str, filter_: Filter) -> dict[str, Any]:
+    """The JSON schema of one FilterSet filter's query parameter, from its form field."""
+    field = filter_.field
+    if isinstance(filter_, TextFilter):
+        return {"type": "string", "pattern": filter_.pattern, "maxLength": field.max_length}
+    if isinstance(filter_, PlainDecimalFilter):
+        return {"type": "string", "pattern": DECIMAL_PATTERN, "maxLength": field.max_length, "example": "12.50"}
+    if isinstance(filter_, PlainIntegerFilter):
+        bounds = {"minimum": field.min_value, "maximum": field.max_value}
+        return {"type": "integer", **{key: value for key, value in bounds.items() if value is not None}}
+    if isinstance(filter_, BooleanFilter):
+        return {"type": "string", "enum": list(BOOLEAN_VALUES)}
+    if isinstance(filter_, PlainDateFilter):
+        return {"type": "string", "format": "date"}
+    raise TypeError(f"No OpenAPI schema for the filter {name!r} ({type(filter_).__name__}).")
 
 
-def _search(what: str) -> OpenApiParameter:
-    return OpenApiParameter(
-        "search", _text(MAX_SEARCH_LENGTH), description=f"{what} (at most {MAX_SEARCH_LENGTH} characters)."
-    )
+def filter_parameters(filterset_class: type[FilterSet]) -> list[OpenApiParameter]:
+    """The query parameters of a FilterSet: each filter's name, schema and help text."""
+    parameters = []
+    for name, filter_ in filterset_class.base_filters.items():
+        if isinstance(filter_, OrderingFilter):
+            parameters.append(_ordering(name, filter_))
+        else:
+            parameters.append(
+                OpenApiParameter(name, _filter_schema(name, filter_), description=str(filter_.field.help_text))
+            )
+    return parameters
 
 
-_AMOUNT = {"type": "string", "pattern": DECIMAL_PATTERN, "maxLength": MAX_AMOUNT_LENGTH, "example": "12.50"}
-
-BOOK_FILTERS = [
-    _search("Words in the title, subtitle or an author's name, or ISBN digits"),
-    OpenApiParameter(
-        "author", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, description="Only books by this author id."
-    ),
-    OpenApiParameter(
-        "isbn",
-        _text(MAX_ISBN_FILTER_LENGTH, pattern=ISBN_PATTERN),
-        description="Exactly this ISBN: ISBN-13 or ISBN-10, hyphens allowed (else `invalid_isbn`).",
-    ),
-    OpenApiParameter("min_price", _AMOUNT, description='Lowest price, inclusive, as a plain decimal ("12.50").'),
-    OpenApiParameter("max_price", _AMOUNT, description='Highest price, inclusive, as a plain decimal ("12.50").'),
-    OpenApiParameter(
-        "in_stock",
-        str,
-        enum=["true", "false", "1", "0", "yes", "no"],
-        description="Only books in stock (true) or sold out (false).",
-    ),
-    OpenApiParameter("published_after", OpenApiTypes.DATE, description="Published on or after this date."),
-    OpenApiParameter("published_before", OpenApiTypes.DATE, description="Published on or before this date."),
-    _ordering(BOOK_ORDERING_FIELDS),
-]
-
-AUTHOR_FILTERS = [_search("Words in the author's name"), _ordering(AUTHOR_ORDERING_FIELDS)]
+BOOK_FILTERS = filter_parameters(BookFilter)
+AUTHOR_FILTERS = filter_parameters(AuthorFilter)
 
 
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:

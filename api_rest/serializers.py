@@ -265,7 +265,9 @@ class CartItemOutput(Output):
 
 @extend_schema_serializer(component_name="Cart")
 class CartOutput(Output):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(
+        help_text="Its owner's user id (one cart per user): the same before and after the first book is added."
+    )
     items = CartItemOutput(many=True)
     copy_count = serializers.IntegerField(help_text="Copies in the cart, all lines together.")
     item_count = DeprecatedIntegerField(type_name="Cart")

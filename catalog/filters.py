@@ -1,14 +1,25 @@
 """The FilterSets both APIs and the website use, so one query string means the same rows."""
 
+from collections.abc import Sequence
+
 import django_filters
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db import models
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 
 from .errors import ErrorCode
-from .isbn import normalise_isbn
+from .isbn import ISBN_PATTERN, normalise_isbn
 from .models import Author, Book, BookAuthor
-from .text import INVALID_CHARACTERS_MESSAGE, has_invalid_characters, parse_date, parse_decimal, parse_int, strip_blanks
+from .text import (
+    INVALID_CHARACTERS_MESSAGE,
+    TEXT_PATTERN,
+    has_invalid_characters,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    strip_blanks,
+)
 
 BOOK_ORDERING_FIELDS = ("title", "price", "published_date", "created_at")
 AUTHOR_ORDERING_FIELDS = ("name", "created_at")
@@ -18,7 +29,7 @@ MAX_AMOUNT_LENGTH = 32
 MAX_ID = 2**63 - 1
 
 _TRUE = {"true", "1", "yes"}
-_BOOLEAN_CHOICES = [(v, v) for v in ("true", "false", "1", "0", "yes", "no")]
+BOOLEAN_VALUES = ("true", "false", "1", "0", "yes", "no")
 
 
 class _PkIn(Func):
@@ -104,23 +115,83 @@ class PlainIntegerFormField(_PlainFormField, forms.IntegerField):
 class PlainDateFormField(_PlainFormField, forms.DateField):
     """Only YYYY-MM-DD, the format both APIs document (Django also reads 10/25/2006)."""
 
+    widget = forms.DateInput(attrs={"type": "date"})
     parse = staticmethod(parse_date)
 
 
+class BooleanFormField(forms.ChoiceField):
+    """Yes or no, as "true" or "false" (also "1"/"0", "yes"/"no"); a select of any, yes and no on the website."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("choices", [("", "Any"), ("true", "Yes"), ("false", "No")])
+        super().__init__(**kwargs)
+
+    def valid_value(self, value) -> bool:
+        return value in BOOLEAN_VALUES
+
+    def clean(self, value):
+        text = super().clean(value)
+        return None if text in self.empty_values else text in _TRUE
+
+
 class TextFilter(django_filters.CharFilter):
+    """Text; REST documents it with ``pattern``."""
+
     field_class = TextFormField
+    pattern = TEXT_PATTERN
+
+
+class IsbnFilter(TextFilter):
+    """Exactly one ISBN, looked up by the unique index (ISBN-10 input as its ISBN-13)."""
+
+    pattern = ISBN_PATTERN
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        return qs.filter(isbn=normalise_isbn(value)) if value else qs
 
 
 class PlainDecimalFilter(django_filters.NumberFilter):
     field_class = PlainDecimalFormField
 
 
+class PriceFilter(PlainDecimalFilter):
+    """A bound on the price (``lookup_expr`` "gte" or "lte")."""
+
+    def __init__(self, lookup_expr: str, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "0.01", "min": "0"}))
+        super().__init__(field_name="price", lookup_expr=lookup_expr, max_length=MAX_AMOUNT_LENGTH, **kwargs)
+
+
 class PlainIntegerFilter(django_filters.NumberFilter):
     field_class = PlainIntegerFormField
 
 
+class ObjectIdFilter(PlainIntegerFilter):
+    """The id of a ``target`` row: a whole number that fits a database id (a larger one
+    overflows SQLite's integers). GraphQL takes the target's global ID too."""
+
+    def __init__(self, field_name: str, *, target: type[models.Model], **kwargs) -> None:
+        self.target = target
+        super().__init__(field_name, min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class PlainDateFilter(django_filters.DateFilter):
     field_class = PlainDateFormField
+
+
+class BooleanFilter(django_filters.Filter):
+    """``value`` true filters by ``true_lookup``, false by ``false_lookup``."""
+
+    field_class = BooleanFormField
+
+    def __init__(self, *, true_lookup: Q, false_lookup: Q, **kwargs) -> None:
+        self.true_lookup, self.false_lookup = true_lookup, false_lookup
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: bool | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.filter(self.true_lookup if value else self.false_lookup)
 
 
 def parse_ordering(value: str, fields: tuple[str, ...]) -> list[str]:
@@ -149,12 +220,27 @@ def parse_ordering(value: str, fields: tuple[str, ...]) -> list[str]:
     return terms
 
 
+def _ordering_choices(fields: tuple[str, ...], default: str) -> list[tuple[str, str]]:
+    """The website's choices: the default order first (as no value), then every other single key."""
+
+    def label(key: str) -> str:
+        name = key.lstrip("-")
+        return f"{name.replace('_', ' ').capitalize()} ({'descending' if key.startswith('-') else 'ascending'})"
+
+    keys = [f"{sign}{name}" for name in fields for sign in ("", "-")]
+    return [("", label(default))] + [(key, label(key)) for key in keys if key != default]
+
+
 class OrderingFormField(TextFormField):
-    def __init__(self, *, ordering_fields: tuple[str, ...], **kwargs) -> None:
+    def __init__(self, *, ordering_fields: tuple[str, ...], default_ordering: tuple[str, ...], **kwargs) -> None:
         self.ordering_fields = ordering_fields
         # The longest valid value: every field once, each descending, with commas between.
         kwargs.setdefault("max_length", sum(len(f) + 2 for f in ordering_fields))
+        kwargs.setdefault("widget", forms.Select(choices=_ordering_choices(ordering_fields, default_ordering[0])))
         super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {}  # a select has no maxlength
 
     def clean(self, value):
         text = super().clean(value)
@@ -166,12 +252,18 @@ class OrderingFormField(TextFormField):
 
 
 class OrderingFilter(django_filters.Filter):
-    """Ordering by the offered fields, always ending with ``id`` so pages are stable."""
+    """Ordering by the offered fields, always ending with ``id`` so pages are stable.
+
+    ``default`` is the order of the list when none is asked for (the model's ``Meta.ordering``).
+    """
 
     field_class = OrderingFormField
 
-    def __init__(self, *, fields: tuple[str, ...], **kwargs) -> None:
-        super().__init__(ordering_fields=tuple(fields), **kwargs)
+    def __init__(self, *, fields: tuple[str, ...], default: Sequence[str], **kwargs) -> None:
+        self.fields = tuple(fields)
+        kwargs.setdefault("label", "Order by")
+        kwargs.setdefault("help_text", f"Default: {', then '.join(default)}.")
+        super().__init__(ordering_fields=self.fields, default_ordering=tuple(default), **kwargs)
 
     def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
         if not value:
@@ -205,16 +297,50 @@ def book_search(queryset: QuerySet, value: str) -> QuerySet:
 
 
 class BookFilter(django_filters.FilterSet):
-    search = TextFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
-    # A whole number that fits a database id (a larger one overflows SQLite's integers).
-    author = PlainIntegerFilter(method="filter_author", min_value=1, max_value=MAX_ID)
-    min_price = PlainDecimalFilter(field_name="price", lookup_expr="gte", max_length=MAX_AMOUNT_LENGTH)
-    max_price = PlainDecimalFilter(field_name="price", lookup_expr="lte", max_length=MAX_AMOUNT_LENGTH)
-    in_stock = django_filters.ChoiceFilter(choices=_BOOLEAN_CHOICES, method="filter_in_stock")
-    published_after = PlainDateFilter(field_name="published_date", lookup_expr="gte")
-    published_before = PlainDateFilter(field_name="published_date", lookup_expr="lte")
-    isbn = TextFilter(method="filter_isbn", max_length=MAX_ISBN_FILTER_LENGTH)
-    ordering = OrderingFilter(fields=BOOK_ORDERING_FIELDS)
+    """The book list's filters. Each one's name, label, help text and form field are all that the
+    REST parameters, the GraphQL arguments and the website's form are made from."""
+
+    search = TextFilter(
+        method="filter_search",
+        max_length=MAX_SEARCH_LENGTH,
+        label="Search",
+        help_text=f"Words in the title, subtitle or an author's name, or ISBN digits (at most {MAX_SEARCH_LENGTH} "
+        "characters).",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, author or ISBN", "autofocus": True}),
+    )
+    author = ObjectIdFilter(
+        "author_links__author_id", target=Author, label="Author id", help_text="Only books by the author with this id."
+    )
+    isbn = IsbnFilter(
+        max_length=MAX_ISBN_FILTER_LENGTH,
+        label="ISBN",
+        help_text="Exactly this ISBN: ISBN-13 or ISBN-10, hyphens allowed (else `invalid_isbn`).",
+    )
+    min_price = PriceFilter(
+        "gte", label="Min price", help_text='Lowest price, inclusive, as a plain decimal ("12.50").'
+    )
+    max_price = PriceFilter(
+        "lte", label="Max price", help_text='Highest price, inclusive, as a plain decimal ("12.50").'
+    )
+    in_stock = BooleanFilter(
+        true_lookup=Q(stock__gt=0),
+        false_lookup=Q(stock=0),
+        label="In stock",
+        help_text="Only books in stock (true) or sold out (false).",
+    )
+    published_after = PlainDateFilter(
+        field_name="published_date",
+        lookup_expr="gte",
+        label="Published after",
+        help_text="Published on or after this date.",
+    )
+    published_before = PlainDateFilter(
+        field_name="published_date",
+        lookup_expr="lte",
+        label="Published before",
+        help_text="Published on or before this date.",
+    )
+    ordering = OrderingFilter(fields=BOOK_ORDERING_FIELDS, default=Book._meta.ordering)
 
     class Meta:
         model = Book
@@ -223,20 +349,15 @@ class BookFilter(django_filters.FilterSet):
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return book_search(queryset, value)
 
-    def filter_isbn(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # The unique index answers: ISBN-10 input is looked up as its ISBN-13.
-        return queryset.filter(isbn=normalise_isbn(value))
-
-    def filter_author(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset.filter(author_links__author_id=int(value))
-
-    def filter_in_stock(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(stock__gt=0) if value in _TRUE else queryset.filter(stock=0)
-
 
 class AuthorFilter(django_filters.FilterSet):
-    search = TextFilter(method="filter_search", max_length=MAX_SEARCH_LENGTH)
-    ordering = OrderingFilter(fields=AUTHOR_ORDERING_FIELDS)
+    search = TextFilter(
+        method="filter_search",
+        max_length=MAX_SEARCH_LENGTH,
+        label="Search",
+        help_text=f"Part of the author's name (at most {MAX_SEARCH_LENGTH} characters).",
+    )
+    ordering = OrderingFilter(fields=AUTHOR_ORDERING_FIELDS, default=Author._meta.ordering)
 
     class Meta:
         model = Author

@@ -9,6 +9,9 @@ from .optimization import query_optimization_enabled
 MAX_QUANTITY_PER_LINE = 99
 MAX_PRICE = Decimal("999999.99")
 MAX_STOCK = 1_000_000
+# A book's authors in cover order: by their place on the cover, then in the order they were
+# added. Fields of BookAuthor; every read of a book's authors sorts by it.
+COVER_ORDER = ("position", "id")
 
 
 class Author(models.Model):
@@ -25,17 +28,22 @@ class Author(models.Model):
         return self.name
 
 
+_AUTHOR_COVER_ORDER = tuple(f"book_links__{name}" for name in COVER_ORDER)
+
+
+def authors_in_cover_order(authors: models.QuerySet | None = None) -> models.Prefetch:
+    """``Book.authors`` (of ``authors``, all by default) in cover order, as a prefetch: one query
+    for any number of books."""
+    queryset = Author.objects.all() if authors is None else authors
+    return models.Prefetch("authors", queryset=queryset.order_by(*_AUTHOR_COVER_ORDER))
+
+
 class BookQuerySet(models.QuerySet):
     def with_authors(self) -> "BookQuerySet":
         """Prefetch each book's authors in cover order (one extra query per page)."""
         if not query_optimization_enabled():
             return self
-        return self.prefetch_related(
-            models.Prefetch(
-                "authors",
-                queryset=Author.objects.order_by("book_links__position", "book_links__id"),
-            )
-        )
+        return self.prefetch_related(authors_in_cover_order())
 
     def in_stock(self) -> "BookQuerySet":
         return self.filter(stock__gt=0)
@@ -79,7 +87,7 @@ class Book(models.Model):
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("authors")
         if prefetched is not None:
             return list(prefetched)
-        return list(self.authors.order_by("book_links__position", "book_links__id"))
+        return list(self.authors.order_by(*_AUTHOR_COVER_ORDER))
 
 
 class BookAuthor(models.Model):
@@ -90,7 +98,7 @@ class BookAuthor(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["book", "position", "id"]
+        ordering = ["book", *COVER_ORDER]
         constraints = [
             models.UniqueConstraint(fields=["book", "author"], name="book_author_unique"),
         ]
@@ -101,9 +109,14 @@ class BookAuthor(models.Model):
 
 
 class Cart(models.Model):
-    """The user's one open cart; checkout turns its lines into an order and empties it."""
+    """The user's one open cart; checkout turns its lines into an order and empties it.
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart")
+    Keyed by its user, so a cart not saved yet (a user who never added a book) has its id too.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="cart"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

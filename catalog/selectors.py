@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
 from .errors import ErrorCode, NotFound, error, normalise_code
 from .filters import AuthorFilter, BookFilter
 from .isbn import normalise_isbn
-from .models import Author, Book, BookAuthor, Cart, CartItem, Order
+from .models import COVER_ORDER, Author, Book, BookAuthor, Cart, CartItem, Order, OrderLine, authors_in_cover_order
 from .optimization import query_optimization_enabled
 from .policies import require_authenticated
 from .text import parse_int
@@ -78,7 +78,7 @@ def book_authors(*, book_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]
     With query optimisation off, one query per book: the N+1 that a workshop shows.
     """
     ids = list(book_ids)
-    links = BookAuthor.objects.order_by("book_id", "position", "id").values_list("book_id", "author_id", "author__name")
+    links = BookAuthor.objects.order_by("book_id", *COVER_ORDER).values_list("book_id", "author_id", "author__name")
     if query_optimization_enabled():
         rows: Iterable[tuple[int, int, str]] = links.filter(book_id__in=ids) if ids else ()
     else:
@@ -87,6 +87,17 @@ def book_authors(*, book_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]
     for book_id, author_id, name in rows:
         authors[book_id].append((author_id, name))
     return authors
+
+
+def book_cover_authors(*, book_ids: Iterable[int]) -> dict[int, list[Author]]:
+    """Each book's authors (id, name, bio) in cover order, for any number of books in one query."""
+    books = [Book(pk=pk) for pk in book_ids]
+    prefetch_related_objects(books, authors_in_cover_order(Author.objects.only("id", "name", "bio")))
+    return {book.pk: list(book.authors.all()) for book in books}
+
+
+def books_by_id(*, book_ids: Iterable[int]) -> dict[int, Book]:
+    return Book.objects.in_bulk(list(book_ids))
 
 
 def book_get(*, book_id: Any, field: str | None = None, with_authors: bool = True) -> Book:
@@ -120,6 +131,21 @@ def author_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Author]
     return _apply_filters(AuthorFilter, filters, author_queryset())
 
 
+def author_book_counts(*, author_ids: Iterable[int]) -> dict[int, int]:
+    """How many books each author has, for any number of authors in one query (none: absent)."""
+    counts = BookAuthor.objects.filter(author_id__in=list(author_ids)).values("author_id").annotate(n=Count("id"))
+    return {row["author_id"]: row["n"] for row in counts.order_by()}
+
+
+def author_books(*, author_ids: Iterable[int], start: int, stop: int) -> dict[int, list[Book]]:
+    """Rows ``start + 1 .. stop`` of each author's books by title (then id), for any number of
+    authors in one query: a sliced prefetch, which numbers each author's rows with a window."""
+    authors = [Author(pk=pk) for pk in author_ids]
+    window = Book.objects.order_by("title", "id")[start:stop]
+    prefetch_related_objects(authors, Prefetch("books", queryset=window, to_attr="window"))
+    return {author.pk: author.window for author in authors}
+
+
 def author_get(*, author_id: Any) -> Author:
     pk = object_id(author_id)
     author = author_queryset().filter(pk=pk).first() if pk else None
@@ -133,12 +159,21 @@ def cart_items_queryset() -> QuerySet[CartItem]:
 
 
 def cart_get(*, user: AbstractBaseUser) -> Cart:
-    """The user's open cart (made on first use) with its lines and their books."""
+    """The user's open cart with its lines and their books.
+
+    A user who has never added a book gets an empty cart that is not saved (a read writes
+    nothing); it has its id already, the user's, as carts are keyed by their users.
+    """
     require_authenticated(user)
-    cart, _ = Cart.objects.get_or_create(user=user)
-    if not query_optimization_enabled():
-        return cart
-    return Cart.objects.prefetch_related(Prefetch("items", queryset=cart_items_queryset())).get(pk=cart.pk)
+    carts = Cart.objects.filter(user=user)
+    if query_optimization_enabled():
+        carts = carts.prefetch_related(Prefetch("items", queryset=cart_items_queryset()))
+    cart = carts.first()
+    if cart is None:
+        cart = Cart(user=user)
+        # No line can belong to a cart that is not saved: nothing to ask the database.
+        cart._prefetched_objects_cache = {"items": CartItem.objects.none()}
+    return cart
 
 
 def order_list(*, user: AbstractBaseUser) -> QuerySet[Order]:
@@ -146,6 +181,16 @@ def order_list(*, user: AbstractBaseUser) -> QuerySet[Order]:
     require_authenticated(user)
     orders = Order.objects.filter(user=user)
     return orders.prefetch_related("lines") if query_optimization_enabled() else orders
+
+
+def order_line_get(*, user: AbstractBaseUser, line_id: Any) -> OrderLine:
+    """One line of one of the user's orders; someone else's answers ``not_found`` like a missing one."""
+    pk = object_id(line_id)
+    order = order_list(user=user).filter(lines__id=pk).first() if pk else None
+    line = next((line for line in order.lines.all() if line.pk == pk), None) if order else None
+    if line is None:
+        raise NotFound("Order line not found.")
+    return line
 
 
 def order_get(*, user: AbstractBaseUser, order_id: Any) -> Order:

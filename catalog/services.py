@@ -1,9 +1,9 @@
 """Writes: every change the website, the REST API and the GraphQL API can make."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AbstractBaseUser
@@ -161,33 +161,57 @@ def _save_book(book: Book, authors: list[Author] | None) -> Book:
     return book_get(book_id=book.pk)
 
 
-def _apply_book_fields(book: Book, fields: dict[str, Any]) -> list[Author] | None:
-    """Check and set every given field; collects all field errors before raising."""
+def _book_text(name: str) -> Callable[[Any], str]:
+    model_field = Book._meta.get_field(name)
+    return lambda value: _text(value, field=name, model_field=model_field, required=not model_field.blank)
+
+
+def _published_date(value: Any) -> datetime.date | None:
+    if value is not None and not isinstance(value, datetime.date):
+        raise error("published_date", "Enter a date as YYYY-MM-DD.", ErrorCode.INVALID)
+    return value
+
+
+class BookField(NamedTuple):
+    convert: Callable[[Any], Any]  # the given value -> the book's, or a ValidationError with the field's code
+    required: bool = False  # a new book must have it
+
+
+# Book's editable fields: the one list that book_create and book_update take, check and set.
+BOOK_FIELDS: dict[str, BookField] = {
+    "title": BookField(_book_text("title"), required=True),
+    "subtitle": BookField(_book_text("subtitle")),
+    "isbn": BookField(_isbn, required=True),
+    "price": BookField(_price, required=True),
+    "stock": BookField(_stock),
+    "published_date": BookField(_published_date),
+    "description": BookField(_book_text("description")),
+    # The relation: set once the book is saved.
+    "author_ids": BookField(_authors),
+}
+
+
+def _apply_book_fields(book: Book, fields: dict[str, Any], *, operation: str) -> list[Author] | None:
+    """Check and set every given field; collects all field errors before raising.
+
+    A name that is not in BOOK_FIELDS is a programming error: TypeError, before anything is set.
+    """
+    unknown = [name for name in fields if name not in BOOK_FIELDS]
+    if unknown:
+        raise TypeError(f"{operation}() got unknown book field(s): {', '.join(map(repr, unknown))}")
     errors: dict[str, list[ValidationError]] = {}
     authors = None
-    converters = {
-        "isbn": _isbn,
-        "price": _price,
-        "stock": _stock,
-    }
     for name, value in fields.items():
-        if value is _UNSET:
-            continue
         try:
-            if name == "author_ids":
-                authors = _authors(value)
-            elif name in converters:
-                setattr(book, name, converters[name](value))
-            elif name in ("title", "subtitle", "description"):
-                model_field = Book._meta.get_field(name)
-                setattr(book, name, _text(value, field=name, model_field=model_field, required=not model_field.blank))
-            elif name == "published_date":
-                if value is not None and not isinstance(value, datetime.date):
-                    raise error("published_date", "Enter a date as YYYY-MM-DD.", ErrorCode.INVALID)
-                book.published_date = value
+            converted = BOOK_FIELDS[name].convert(value)
         except ValidationError as exc:
             for field, field_errors in exc.error_dict.items():
                 errors.setdefault(field, []).extend(field_errors)
+            continue
+        if name == "author_ids":
+            authors = converted
+        else:
+            setattr(book, name, converted)
     try:
         _full_clean(book, exclude=errors.keys())
     except ValidationError as exc:
@@ -199,68 +223,23 @@ def _apply_book_fields(book: Book, fields: dict[str, Any]) -> list[Author] | Non
 
 
 @transaction.atomic
-def book_create(
-    *,
-    actor: AbstractBaseUser,
-    title: str,
-    isbn: str,
-    price: Decimal | str,
-    author_ids: Iterable[Any] = (),
-    subtitle: str = "",
-    stock: int = 0,
-    published_date: datetime.date | None = None,
-    description: str = "",
-) -> Book:
-    """Add a book to the catalog (staff only). ISBN-10 input is stored as ISBN-13."""
+def book_create(*, actor: AbstractBaseUser, **fields: Any) -> Book:
+    """Add a book to the catalog (staff only), from fields of BOOK_FIELDS; the required ones
+    missing (or None) are ``required``, the others take the model's defaults. ISBN-10 input is
+    stored as ISBN-13."""
     require_catalog_editor(actor)
     book = Book()
-    authors = _apply_book_fields(
-        book,
-        {
-            "title": title,
-            "subtitle": subtitle,
-            "isbn": isbn,
-            "price": price,
-            "stock": stock,
-            "published_date": published_date,
-            "description": description,
-            "author_ids": author_ids,
-        },
-    )
+    required = {name: None for name, field in BOOK_FIELDS.items() if field.required}
+    authors = _apply_book_fields(book, {**required, **fields}, operation="book_create")
     return _save_book(book, authors)
 
 
 @transaction.atomic
-def book_update(
-    *,
-    actor: AbstractBaseUser,
-    book_id: Any,
-    title: str = _UNSET,
-    subtitle: str = _UNSET,
-    isbn: str = _UNSET,
-    price: Decimal | str = _UNSET,
-    stock: int = _UNSET,
-    published_date: datetime.date | None = _UNSET,
-    description: str = _UNSET,
-    author_ids: Iterable[Any] = _UNSET,
-) -> Book:
-    """Change the given fields of a book (staff only); fields not given stay as they are."""
+def book_update(*, actor: AbstractBaseUser, book_id: Any, **fields: Any) -> Book:
+    """Change the given fields of BOOK_FIELDS of a book (staff only); fields not given stay as they are."""
     require_catalog_editor(actor)
     book = _locked_book(book_id)
-    authors = _apply_book_fields(
-        book,
-        {
-            "title": title,
-            "subtitle": subtitle,
-            "isbn": isbn,
-            "price": price,
-            "stock": stock,
-            "published_date": published_date,
-            "description": description,
-            "author_ids": author_ids,
-        },
-    )
-    return _save_book(book, authors)
+    return _save_book(book, _apply_book_fields(book, fields, operation="book_update"))
 
 
 @transaction.atomic
@@ -328,10 +307,13 @@ def _locked_book(book_id: Any, *, field: str | None = None, share: bool = False)
     return book
 
 
-def _locked_cart(user: AbstractBaseUser) -> Cart:
+def _locked_cart(user: AbstractBaseUser, *, create: bool = False) -> Cart | None:
+    """The user's cart, locked until the transaction ends; made first when ``create`` (adding a
+    book is what makes a cart), else None for a user who has none."""
     require_authenticated(user)
-    Cart.objects.get_or_create(user=user)
-    return Cart.objects.select_for_update().get(user=user)
+    if create:
+        Cart.objects.get_or_create(user=user)
+    return Cart.objects.select_for_update().filter(user=user).first()
 
 
 def _check_stock(book: Book, quantity: int) -> None:
@@ -343,9 +325,9 @@ def _check_stock(book: Book, quantity: int) -> None:
         )
 
 
-def _own_item(cart: Cart, item_id: Any) -> CartItem:
+def _own_item(cart: Cart | None, item_id: Any) -> CartItem:
     pk = object_id(item_id)
-    item = cart_items_queryset().filter(cart=cart, pk=pk).first() if pk else None
+    item = cart_items_queryset().filter(cart=cart, pk=pk).first() if pk and cart else None
     if item is None:
         raise NotFound("Cart item not found.")
     return item
@@ -357,7 +339,7 @@ def cart_item_add(*, user: AbstractBaseUser, book_id: Any, quantity: int = 1) ->
 
     Returns the line and whether it is new.
     """
-    cart = _locked_cart(user)
+    cart = _locked_cart(user, create=True)
     quantity = _quantity(quantity)
     book = _locked_book(book_id, field="book_id", share=True)
     item = cart.items.filter(book=book).first()
@@ -405,7 +387,8 @@ def cart_item_remove(*, user: AbstractBaseUser, item_id: Any) -> None:
 def cart_clear(*, user: AbstractBaseUser) -> None:
     """Empty the user's cart."""
     cart = _locked_cart(user)
-    cart.items.all().delete()
+    if cart is not None:
+        cart.items.all().delete()
 
 
 @transaction.atomic
@@ -417,7 +400,7 @@ def checkout(*, user: AbstractBaseUser) -> Order:
     checkout with ``insufficient_stock`` and the transaction leaves everything unchanged.
     """
     cart = _locked_cart(user)
-    items = list(cart_items_queryset().filter(cart=cart).order_by("book_id"))
+    items = list(cart_items_queryset().filter(cart=cart).order_by("book_id")) if cart else []
     if not items:
         raise error(None, "Your cart is empty.", ErrorCode.EMPTY_CART)
     for item in items:

@@ -5,28 +5,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .errors import NotFound, validation_error_items
-from .filters import BOOK_ORDERING_FIELDS
+from .filters import BookFilter
 from .models import Book
 from .pagination import CountingPaginator, ListCount
 from .selectors import book_get, book_list
 
 PAGE_SIZE = 20
-_FILTER_KEYS = (
-    "search",
-    "author",
-    "min_price",
-    "max_price",
-    "in_stock",
-    "published_after",
-    "published_before",
-    "ordering",
-)
-ORDERING_CHOICES = [("", "Title (A to Z)")] + [
-    (f"{sign}{field}", f"{field.replace('_', ' ').capitalize()} ({label})")
-    for field in BOOK_ORDERING_FIELDS
-    for sign, label in (("", "ascending"), ("-", "descending"))
-    if (sign, field) != ("", "title")
-]
 
 
 def count_text(count: ListCount, noun: str = "book") -> str:
@@ -40,7 +24,7 @@ def count_text(count: ListCount, noun: str = "book") -> str:
 
 
 def book_list_page(request: HttpRequest) -> HttpResponse:
-    filters = {key: request.GET[key] for key in _FILTER_KEYS if request.GET.get(key, "") != ""}
+    filters = {key: request.GET[key] for key in BookFilter.base_filters if request.GET.get(key, "") != ""}
     errors = []
     status = 200
     try:
@@ -58,8 +42,9 @@ def book_list_page(request: HttpRequest) -> HttpResponse:
         "count_text": count_text(paginator.list_count),
         "count_exact": paginator.list_count.exact,
         "filters": filters,
+        # The form shows every filter of the FilterSet, as its form field draws it.
+        "form": BookFilter(data=filters, queryset=books).form,
         "errors": errors,
-        "ordering_choices": ORDERING_CHOICES,
         "query_without_page": query.urlencode(),
         "rest_url": f"/api/books/?{query.urlencode()}" if query else "/api/books/",
     }

@@ -54,7 +54,7 @@ def test_books_filters_and_ordering(gql, shelf, arguments, expected):
 def test_books_by_author_takes_a_global_or_a_database_id(gql, shelf):
     pratchett = shelf["authors"]["pratchett"]
     for value in (str(pratchett.pk), gid("Author", pratchett.pk)):
-        answer = gql("query($a: ID) { books(authorId: $a) { edges { node { title } } } }", {"a": value})
+        answer = gql("query($a: ID) { books(author: $a) { edges { node { title } } } }", {"a": value})
         assert titles(answer) == ["Good Omens", "Mort"]
 
 
@@ -74,7 +74,7 @@ def test_books_ordering_combines_keys(gql, db):
         ('minPrice: "cheap"', "minPrice", "invalid"),
         ('maxPrice: "1e999999"', "maxPrice", "invalid"),
         (f'search: "{"x" * 201}"', "search", "max_length"),
-        ('authorId: "abc"', "authorId", "invalid"),
+        ('author: "abc"', "author", "invalid"),
         ('after: "nonsense"', "after", "invalid"),
         ('last: 2, before: "nonsense"', "before", "invalid"),
     ],

@@ -11,12 +11,19 @@ QUERY = """{ cart { id databaseId itemCount total
     items { id databaseId quantity unitPrice lineTotal book { databaseId title price } } } }"""
 
 
-def test_cart_of_a_new_user_is_empty(gql, alice):
+def test_cart_of_a_new_user_is_empty_and_not_stored(gql, alice):
     answer = gql(QUERY, user=alice)
-    cart = Cart.objects.get(user=alice)
     assert answer.data == {
-        "cart": {"id": gid("Cart", cart.pk), "databaseId": cart.pk, "itemCount": 0, "total": "0.00", "items": []}
+        "cart": {"id": gid("Cart", alice.pk), "databaseId": alice.pk, "itemCount": 0, "total": "0.00", "items": []}
     }
+    assert not Cart.objects.exists()
+
+
+def test_a_new_users_cart_keeps_its_id_once_a_book_is_added(gql, alice, book):
+    before = gql(QUERY, user=alice).data["cart"]
+    cart_item_add(user=alice, book_id=book.pk, quantity=1)
+    after = gql(QUERY, user=alice).data["cart"]
+    assert (after["id"], after["databaseId"], after["itemCount"]) == (before["id"], before["databaseId"], 1)
 
 
 def test_cart_lines_and_totals(gql, alice, bob, book):

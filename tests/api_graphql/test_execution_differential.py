@@ -216,7 +216,7 @@ def _argument_value(field_name: str, argument: str, type_name: str, values: dict
         return values[_ID_OWNER.get(field_name, "Book")]
     by_argument = {
         "bookId": values["Book"],
-        "authorId": values["Author"],
+        "author": values["Author"],
         "authorIds": [values["Author"]],
         "isbn": values["isbn"],
         "search": "the",

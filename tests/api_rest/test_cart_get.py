@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.models import Cart
 from catalog.services import cart_item_add
 from tests.api_rest.helpers import codes
 from tests.factories import BookFactory
@@ -9,11 +10,10 @@ from tests.factories import BookFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_cart_get_starts_empty(alice_api):
+def test_cart_get_starts_empty_and_stores_nothing(alice_api, alice):
     response = alice_api.get("/api/cart/")
-    assert response.status_code == 200
-    body = response.json()
-    assert body == {"id": body["id"], "items": [], "copy_count": 0, "item_count": 0, "total": "0.00"}
+    assert response.json() == {"id": alice.pk, "items": [], "copy_count": 0, "item_count": 0, "total": "0.00"}
+    assert not Cart.objects.exists()
 
 
 def test_cart_get_shows_lines_with_prices_and_totals(alice_api, alice):

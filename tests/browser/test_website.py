@@ -32,3 +32,20 @@ def test_stylesheet_is_served_locally(page):
     background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
     assert background == "rgb(251, 250, 247)"  # our own site.css was applied
     assert page.blocked_requests == []
+
+
+def test_the_filter_form_finds_one_book_by_isbn_and_keeps_the_filters(page):
+    for i in range(25):
+        BookFactory(title=f"Volume {i:02d}", stock=i % 2)
+    wanted = BookFactory(title="Dune", stock=0)
+
+    page.goto("/")
+    page.fill("input[name=isbn]", wanted.isbn)
+    page.select_option("select[name=in_stock]", "false")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/?*isbn=*")
+    assert page.locator(".book .title").all_inner_texts() == ["Dune"]
+    # The form shows what was asked for.
+    assert page.input_value("input[name=isbn]") == wanted.isbn
+    assert page.input_value("select[name=in_stock]") == "false"
+    assert page.js_errors == []

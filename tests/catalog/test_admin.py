@@ -37,7 +37,7 @@ def test_book_change_page_has_the_author_inline(admin_client, book):
 
 
 def test_cart_and_order_pages_show_their_lines(admin_client, shop, alice):
-    cart_html = admin_client.get(reverse("admin:catalog_cart_change", args=[alice.cart.id])).content.decode()
+    cart_html = admin_client.get(reverse("admin:catalog_cart_change", args=[alice.cart.pk])).content.decode()
     assert "items-TOTAL_FORMS" in cart_html
     order_html = admin_client.get(reverse("admin:catalog_order_change", args=[shop.id])).content.decode()
     assert "The Dispossessed" in order_html and "20.00" in order_html

@@ -5,19 +5,35 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from catalog.errors import NotAuthenticated, NotFound
-from catalog.models import CartItem
+from catalog.models import Cart, CartItem
 from catalog.selectors import cart_get
-from catalog.services import cart_clear, cart_item_add, cart_item_remove, cart_item_update
+from catalog.services import cart_clear, cart_item_add, cart_item_remove, cart_item_update, checkout
 from tests.catalog.helpers import error_pairs
 from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_cart_get_makes_an_empty_cart_on_first_use(alice):
-    cart = cart_get(user=alice)
-    assert (cart.copy_count, cart.total, list(cart.items.all())) == (0, Decimal("0.00"), [])
-    assert cart_get(user=alice).pk == cart.pk
+def test_cart_get_of_a_new_user_is_empty_and_writes_nothing(alice, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        cart = cart_get(user=alice)
+        assert (cart.copy_count, cart.total, list(cart.items.all())) == (0, Decimal("0.00"), [])
+    assert cart.pk == alice.pk
+    assert not Cart.objects.exists()
+
+
+def test_only_adding_a_book_makes_a_cart(alice, book):
+    cart_clear(user=alice)
+    with pytest.raises(NotFound):
+        cart_item_update(user=alice, item_id=1, quantity=2)
+    with pytest.raises(NotFound):
+        cart_item_remove(user=alice, item_id=1)
+    with pytest.raises(ValidationError) as exc:
+        checkout(user=alice)
+    assert error_pairs(exc.value) == [(None, "empty_cart")]
+    assert not Cart.objects.exists()
+    cart_item_add(user=alice, book_id=book.id, quantity=1)
+    assert Cart.objects.get().pk == alice.pk == cart_get(user=alice).pk
 
 
 def test_cart_get_needs_a_signed_in_user():

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.test import Client
+from graphene.utils.str_converters import to_camel_case
 from rest_framework.authtoken.models import Token
+
+from api_graphql.schema import schema
 
 BOOK_FIELDS = "databaseId title subtitle isbn price stock publishedDate description authors { databaseId name }"
 AUTHOR_FIELDS = "databaseId name bio bookCount"
@@ -23,6 +26,12 @@ CART_FIELDS = (
 GRAPHQL_ACCEPT = "application/graphql-response+json; charset=utf-8, application/json; charset=utf-8"
 ORDER_FIELDS = "databaseId total copyCount itemCount lines { bookId title isbn quantity unitPrice lineTotal }"
 COUNTED = "totalCount totalCountIsExact"
+
+
+def graphql_book_filter(name: str) -> tuple[str, str]:
+    """The GraphQL argument of the book filter ``name`` (REST's spelling) and its type."""
+    argument = to_camel_case(name)
+    return argument, str(schema.graphql_schema.query_type.fields["books"].args[argument].type)
 
 
 @dataclass
@@ -220,15 +229,6 @@ class GraphqlApi:
         return Outcome(shape(data) if shape and data is not None else data, [])
 
     def _book_arguments(self, filters: dict) -> tuple[str, str, dict]:
-        arguments = {
-            "search": ("String", "search"),
-            "author": ("ID", "authorId"),
-            "isbn": ("String", "isbn"),
-            "min_price": ("String", "minPrice"),
-            "max_price": ("String", "maxPrice"),
-            "published_after": ("Date", "publishedAfter"),
-            "published_before": ("Date", "publishedBefore"),
-        }
         variables, declared, passed = {}, [], []
         for key, value in filters.items():
             if key == "in_stock":
@@ -242,7 +242,7 @@ class GraphqlApi:
             elif key == "page_size":
                 passed.append(f"first: {value}")
             else:
-                type_name, argument = arguments[key]
+                argument, type_name = graphql_book_filter(key)
                 declared.append(f"${argument}: {type_name}")
                 passed.append(f"{argument}: ${argument}")
                 variables[argument] = value

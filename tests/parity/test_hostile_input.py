@@ -154,6 +154,6 @@ def test_a_json_float_is_no_whole_number(alice, book, value):
 
 @pytest.mark.parametrize("value", [" 1", "1 ", "\u0661"])
 def test_a_graphql_id_is_read_as_given(book, value):
-    answer = graphql("query($a: ID) { books(authorId: $a) { totalCount } }", {"a": value})
-    assert answer.errors == [("author_id", "invalid")]
+    answer = graphql("query($a: ID) { books(author: $a) { totalCount } }", {"a": value})
+    assert answer.errors == [("author", "invalid")]
     assert rest("GET", "/api/books/", query={"author": value}).errors == [("author", "invalid")]
