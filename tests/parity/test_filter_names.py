@@ -19,7 +19,8 @@ from catalog.models import Author, Book
 from tests.factories import BookFactory
 
 OPENAPI = yaml.safe_load((Path(__file__).parents[2] / "api_rest" / "openapi.yaml").read_text())
-PAGE_PARAMETERS = {"page", "page_size", "cursor"}
+# What a list takes besides its filters: the page, and (REST) the sparse fieldset.
+PAGE_PARAMETERS = {"page", "page_size", "cursor", "fields"}
 PAGE_ARGUMENTS = {"first", "after", "last", "before"}
 LISTS = [(BookFilter, "/api/books/", "books"), (AuthorFilter, "/api/authors/", "authors")]
 

@@ -64,7 +64,7 @@ def test_a_rest_read_writes_nothing(client, catalog, alice, path):
 
 def test_the_rest_cart_of_a_user_without_one_is_empty_and_unsaved(client, catalog, alice):
     body = client.get("/api/cart/", headers=_signed_in(alice)).json()
-    assert body == {"id": alice.pk, "items": [], "item_count": 0, "total": "0.00"}
+    assert body == {"id": alice.pk, "items": [], "copy_count": 0, "item_count": 0, "total": "0.00"}
     assert list(Cart.objects.values_list("user__username", flat=True)) == ["bob"]
 
 
@@ -113,4 +113,4 @@ def test_adding_a_book_still_makes_the_cart(client, catalog, alice):
     )
     assert response.status_code == 201
     assert Cart.objects.filter(user=alice).exists()
-    assert client.get("/api/cart/", headers=headers).json()["item_count"] == 1
+    assert client.get("/api/cart/", headers=headers).json()["copy_count"] == 1
