@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,5 @@ app_name = "workshop"
 urlpatterns = [
     path("", views.compare_page, name="compare"),
     path("run/", views.compare_run, name="compare-run"),
+    path("experiment/", include("workshop.experiment_urls")),
 ]
