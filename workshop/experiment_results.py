@@ -243,7 +243,8 @@ def chart(summary: Summary) -> dict:
     )
     return {
         "panels": [run, paper],
-        "width": paper["right"] + 40,
+        # Room for the paper panel's title, which is wider than its two bars.
+        "width": max(paper["right"], paper["left"] + 7 * len(paper["title"])) + 20,
         "height": CHART_HEIGHT,
         "top": _PLOT_TOP,
         "baseline": _PLOT_BOTTOM,

@@ -32,8 +32,11 @@ from .views import _error, _require_workshop_mode
 
 COOKIE_SALT = "workshop.experiment"
 COOKIE_MAX_AGE = 7 * 24 * 3600
-# An answer, its variables and the JSON around them: anything longer is refused unread.
-MAX_BODY_BYTES = 4 * (MAX_ANSWER_LENGTH + MAX_VARIABLES_LENGTH) + 1024
+# An answer and its variables at their longest, every character JSON-escaped as a surrogate
+# pair (12 bytes), and the JSON around them: anything longer is refused unread.
+MAX_BODY_BYTES = 12 * (MAX_ANSWER_LENGTH + MAX_VARIABLES_LENGTH) + 1024
+# What the services raise for a request they refuse: answered as JSON errors with codes.
+DOMAIN_ERRORS = (ValidationError, ObjectDoesNotExist, PermissionDenied)
 TOOLS = {
     "rest": [("the browsable API", "/api/"), ("the API docs", "/api/docs/")],
     "graphql": [("GraphiQL", "/graphql/")],
@@ -58,6 +61,13 @@ def _unknown_run(request: HttpRequest, code: str) -> HttpResponse:
     home = (reverse("workshop:experiment:home"), "Try another code")
     text = f"No run has the code {code[:16]}: check it with the facilitator."
     return _message(request, 404, "Unknown code", text, home)
+
+
+def _run_for_page(request: HttpRequest, code: str) -> ExperimentRun | HttpResponse:
+    """The run with this code, or the page saying there is none."""
+    _require_workshop_mode()
+    run = _find_run(code)
+    return run if run is not None else _unknown_run(request, code)
 
 
 def _participant(request: HttpRequest, run: ExperimentRun) -> Participant | None:
@@ -100,10 +110,9 @@ def _home(request: HttpRequest, *, status: int = 200, name: str = "", errors: li
 
 @require_GET
 def participant_page(request: HttpRequest, code: str) -> HttpResponse:
-    _require_workshop_mode()
-    run = _find_run(code)
-    if run is None:
-        return _unknown_run(request, code)
+    run = _run_for_page(request, code)
+    if isinstance(run, HttpResponse):
+        return run
     participant = _participant(request, run)
     if participant is None:
         if not run.is_open:
@@ -142,10 +151,9 @@ def _join_form(request: HttpRequest, run: ExperimentRun, *, status: int = 200, n
 
 @require_POST
 def join(request: HttpRequest, code: str) -> HttpResponse:
-    _require_workshop_mode()
-    run = _find_run(code)
-    if run is None:
-        return _unknown_run(request, code)
+    run = _run_for_page(request, code)
+    if isinstance(run, HttpResponse):
+        return run
     if _participant(request, run) is not None:
         return redirect(reverse("workshop:experiment:participant", kwargs={"code": run.code}) + "?joined=again")
     name = request.POST.get("name", "")
@@ -228,8 +236,8 @@ def _state(assignment, next_url: str) -> dict:
     }
 
 
-@require_POST
-def answer(request: HttpRequest, code: str) -> JsonResponse:
+def _answering(request: HttpRequest, code: str) -> tuple[Participant, dict] | JsonResponse:
+    """Who sends an answer or a skip, and what they sent; or why neither can be taken."""
     _require_workshop_mode()
     participant = _participant_for_json(request, code)
     if isinstance(participant, JsonResponse):
@@ -237,6 +245,15 @@ def answer(request: HttpRequest, code: str) -> JsonResponse:
     payload = _json_payload(request)
     if isinstance(payload, JsonResponse):
         return payload
+    return participant, payload
+
+
+@require_POST
+def answer(request: HttpRequest, code: str) -> JsonResponse:
+    found = _answering(request, code)
+    if isinstance(found, JsonResponse):
+        return found
+    participant, payload = found
     try:
         assignment, verdict = answer_submit(
             participant=participant,
@@ -246,7 +263,7 @@ def answer(request: HttpRequest, code: str) -> JsonResponse:
             host=request.get_host(),
             client_address=client_address(request),
         )
-    except (ValidationError, ObjectDoesNotExist, PermissionDenied) as exc:
+    except DOMAIN_ERRORS as exc:
         return _domain_error(exc)
     except TaskUnavailable as exc:
         return _error(409, ErrorCode.NOT_FOUND, f"This task cannot be checked: {exc}.")
@@ -260,16 +277,13 @@ def answer(request: HttpRequest, code: str) -> JsonResponse:
 
 @require_POST
 def skip(request: HttpRequest, code: str) -> JsonResponse:
-    _require_workshop_mode()
-    participant = _participant_for_json(request, code)
-    if isinstance(participant, JsonResponse):
-        return participant
-    payload = _json_payload(request)
-    if isinstance(payload, JsonResponse):
-        return payload
+    found = _answering(request, code)
+    if isinstance(found, JsonResponse):
+        return found
+    participant, payload = found
     try:
         assignment = task_skip(participant=participant, position=payload["task"])
-    except (ValidationError, ObjectDoesNotExist, PermissionDenied) as exc:
+    except DOMAIN_ERRORS as exc:
         return _domain_error(exc)
     return JsonResponse(_state(assignment, _page(participant)))
 
@@ -289,16 +303,10 @@ def open_run(request: HttpRequest) -> HttpResponse:
     return redirect("workshop:experiment:results", code=run.code)
 
 
-def _staff_run(request: HttpRequest, code: str) -> ExperimentRun | HttpResponse:
-    _require_workshop_mode()
-    run = _find_run(code)
-    return run if run is not None else _unknown_run(request, code)
-
-
 @require_GET
 @staff_member_required
 def results(request: HttpRequest, code: str) -> HttpResponse:
-    run = _staff_run(request, code)
+    run = _run_for_page(request, code)
     if isinstance(run, HttpResponse):
         return run
     rows = result_rows(run)
@@ -325,7 +333,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @staff_member_required
 def results_download(request: HttpRequest, code: str) -> HttpResponse:
-    run = _staff_run(request, code)
+    run = _run_for_page(request, code)
     if isinstance(run, HttpResponse):
         return run
     response = HttpResponse(results_csv(run, result_rows(run)), content_type="text/csv; charset=utf-8")
@@ -336,7 +344,7 @@ def results_download(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @staff_member_required
 def run_state(request: HttpRequest, code: str) -> HttpResponse:
-    run = _staff_run(request, code)
+    run = _run_for_page(request, code)
     if isinstance(run, HttpResponse):
         return run
     wanted = request.POST.get("open")

@@ -42,7 +42,7 @@ def test_one_participant_through_the_experiment(new_page, demo):
     assert len(code) == 6
     assert "No one has joined yet" in facilitator.inner_text("main")
 
-    participant = new_page()  # another browser: no account, no staff session
+    participant = new_page()  # another browser: no account, not signed in
     participant.goto("/compare/")
     participant.click("text=REST vs GraphQL, a controlled experiment")
     participant.fill("input[name=code]", code.lower())

@@ -361,3 +361,12 @@ def test_the_experiment_is_off_outside_workshop_mode(client, settings):
     settings.WORKSHOP_MODE = False
     assert client.get(HOME).status_code == 404
     assert client.get(f"{HOME}ABCDEF/").status_code == 404
+
+
+def test_without_the_demo_data_a_task_cannot_be_checked_and_says_what_to_do(run):
+    browser = joined(run.code)
+    browser.get(f"{HOME}{run.code}/")
+    TaskAssignment.objects.filter(position=1).update(style="rest")
+    status, code, message = error(send(browser, run.code, 1, "/api/books/"))
+    assert (status, code) == (409, "not_found") and "seed_demo" in message
+    assert not Attempt.objects.exists()
