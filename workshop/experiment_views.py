@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.clients import client_address
@@ -137,6 +138,8 @@ def participant_page(request: HttpRequest, code: str) -> HttpResponse:
         "field_names": task.field_names(assignment.style) if task else "",
         "tools": TOOLS[assignment.style],
         "attempts": assignment.attempts.count(),
+        # Seconds on the clock as the page leaves the server, so the browser's own clock need not agree.
+        "elapsed": f"{max(0.0, (timezone.now() - assignment.shown_at).total_seconds()):.1f}",
         "already": request.GET.get("joined") == "again",
         "max_answer": MAX_ANSWER_LENGTH,
         "max_variables": MAX_VARIABLES_LENGTH,

@@ -121,6 +121,10 @@ def test_the_clock_starts_when_a_task_is_first_shown_and_a_reload_keeps_it(run, 
     browser.get(f"{HOME}{run.code}/")
     assert current().shown_at == shown
     assert list(TaskAssignment.objects.values_list("task", "style")) == plan
+    TaskAssignment.objects.filter(pk=current().pk).update(shown_at=shown - datetime.timedelta(seconds=90))
+    page = browser.get(f"{HOME}{run.code}/").content.decode()
+    elapsed = float(page.split('data-elapsed="')[1].split('"')[0])
+    assert 90 <= elapsed < 120  # the page's clock goes on from the server's
 
 
 def test_joining_twice_in_one_browser_keeps_the_first_seat(run, demo):

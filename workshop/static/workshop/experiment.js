@@ -11,8 +11,7 @@
   const csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   const task = Number(page.dataset.task);
   // The server's clock started when it first showed the task; this one only displays it.
-  const shownAt = Date.parse(page.dataset.shownAt);
-  const started = Number.isNaN(shownAt) ? Date.now() : Math.min(shownAt, Date.now());
+  const started = Date.now() - (Number(page.dataset.elapsed) || 0) * 1000;
   let ticking = setInterval(tick, 1000);
   tick();
 
