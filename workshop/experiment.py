@@ -227,7 +227,7 @@ def graphql_params(text: str, variables: str) -> dict[str, Any]:
     if variables.strip():
         try:
             values = json.loads(variables)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             values = None
         if not isinstance(values, dict):
             raise _Refused(ErrorCode.PARSE_ERROR, 'The variables must be a JSON object, e.g. {"first": 5}.')

@@ -1,6 +1,7 @@
 """/compare/experiment/: a facilitator opens a run, participants join by code and answer timed tasks."""
 
 import json
+import re
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -32,6 +33,7 @@ from .models import ExperimentRun, Participant
 from .views import _error, _require_workshop_mode
 
 COOKIE_SALT = "workshop.experiment"
+_CODE = re.compile(r"[A-Z0-9]{1,16}")
 COOKIE_MAX_AGE = 7 * 24 * 3600
 # An answer and its variables at their longest, every character JSON-escaped as a surrogate
 # pair (12 bytes), and the JSON around them: anything longer is refused unread.
@@ -54,13 +56,19 @@ def _message(request: HttpRequest, status: int, title: str, text: str, link: tup
     )
 
 
+def _shown_code(code: str) -> str:
+    return code[:16] if code.isprintable() else repr(code[:16])
+
+
 def _find_run(code: str) -> ExperimentRun | None:
-    return ExperimentRun.objects.filter(code=code.strip().upper()).first() if len(code) <= 16 else None
+    code = code.strip().upper()
+    # Only what a code can be reaches the database (PostgreSQL refuses a NUL in a string).
+    return ExperimentRun.objects.filter(code=code).first() if _CODE.fullmatch(code) else None
 
 
 def _unknown_run(request: HttpRequest, code: str) -> HttpResponse:
     home = (reverse("workshop:experiment:home"), "Try another code")
-    text = f"No run has the code {code[:16]}: check it with the facilitator."
+    text = f"No run has the code {_shown_code(code)}: check it with the facilitator."
     return _message(request, 404, "Unknown code", text, home)
 
 
@@ -189,7 +197,7 @@ def _json_payload(request: HttpRequest) -> dict | JsonResponse:
         return _error(413, ErrorCode.REQUEST_TOO_LARGE, f"The body has {length:,} bytes; at most {MAX_BODY_BYTES:,}.")
     try:
         payload = json.loads(request.body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return _error(400, ErrorCode.PARSE_ERROR, 'The body must be JSON: {"task": 1, "answer": "..."}.')
     if not isinstance(payload, dict):
         return _error(400, ErrorCode.INVALID, "The body must be a JSON object.")
@@ -205,7 +213,7 @@ def _json_payload(request: HttpRequest) -> dict | JsonResponse:
 def _participant_for_json(request: HttpRequest, code: str) -> Participant | JsonResponse:
     run = _find_run(code)
     if run is None:
-        return _error(404, ErrorCode.NOT_FOUND, f"No run has the code {code[:16]}.")
+        return _error(404, ErrorCode.NOT_FOUND, f"No run has the code {_shown_code(code)}.")
     participant = _participant(request, run)
     if participant is None:
         where = reverse("workshop:experiment:participant", kwargs={"code": run.code})

@@ -163,6 +163,7 @@ def test_a_rest_answer_that_is_not_a_catalog_get_is_refused(pasted, code, says):
         ("fragment F on Book { title }", "", "invalid", "the document has 0"),
         ("query Q($n: Int) { books(first: $n) { totalCount } }", "{first: 1}", "parse_error", "JSON object"),
         ("query Q($n: Int) { books(first: $n) { totalCount } }", "[1]", "parse_error", "JSON object"),
+        ("query Q($n: Int) { books(first: $n) { totalCount } }", "[" * 4_000, "parse_error", "JSON object"),
     ],
 )
 def test_a_graphql_answer_that_is_not_one_query_is_refused(query, variables, code, says):

@@ -158,6 +158,10 @@ def test_an_unknown_code_says_so(client, workshop_mode):
         assert response.status_code == 404
         assert "No run has the code NOPE42" in response.content.decode()
     assert Client().post(f"{HOME}NOPE42/join/", {"name": "Ada"}).status_code == 404
+    for odd in ("%00", "x" * 300, "%F0%9F%93%9A"):  # a NUL (PostgreSQL refuses it in a query), too long, an emoji
+        assert client.get(f"{HOME}{odd}/").status_code == 404
+        assert client.get(HOME, {"code": odd}).status_code == 404
+        assert error(send(client, odd, 1, "/api/books/"))[:2] == (404, "not_found")
     assert error(send(client, "NOPE42", 1, "/api/books/")) == (404, "not_found", "No run has the code NOPE42.")
 
 
@@ -237,6 +241,7 @@ def test_a_cookie_for_one_run_does_not_join_another(facilitator, run, demo):
         ('{"task": 1, "answer": "' + "x" * (MAX_ANSWER_LENGTH + 1) + '"}', 400, "max_length"),
         ('{"task": 1, "answer": "/api/books/", "variables": "' + "x" * 5001 + '"}', 400, "max_length"),
         ('{"task": 1, "answer": "/api/books/\\u0000"}', 400, "invalid_characters"),
+        ("[" * 50_000, 400, "parse_error"),
     ],
 )
 def test_a_malformed_answer_request_is_refused_and_not_counted(run, demo, body, status, code):
