@@ -165,10 +165,11 @@ class HttpTransport:
 class InProcessTransport:
     """Requests through Django's handler in this process, with request metrics on."""
 
-    def __init__(self, host: str | None = None) -> None:
+    def __init__(self, host: str | None = None, *, remote_addr: str = "127.0.0.1") -> None:
         from django.test import Client
 
-        self.client = Client(raise_request_exception=False, HTTP_HOST=host or _allowed_host())
+        # remote_addr: whose budget the requests charge (the client a request is run for).
+        self.client = Client(raise_request_exception=False, HTTP_HOST=host or _allowed_host(), REMOTE_ADDR=remote_addr)
         self._override = None
 
     def __enter__(self) -> "InProcessTransport":

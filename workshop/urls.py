@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.compare_page, name="compare"),
     path("run/", views.compare_run, name="compare-run"),
     path("screens/", views.screens_page, name="screens"),
+    path("experiment/", include("workshop.experiment_urls")),
 ]

@@ -93,7 +93,7 @@ def compare_run(request: HttpRequest) -> JsonResponse:
     _require_workshop_mode()
     try:
         payload = json.loads(request.body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return _error(400, ErrorCode.PARSE_ERROR, 'The body must be JSON: {"scenario": "<slug>", "optimize": true}.')
     if not isinstance(payload, dict):
         return _error(400, ErrorCode.INVALID, "The body must be a JSON object.")

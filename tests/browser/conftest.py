@@ -31,23 +31,36 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh page that may reach only the live server: any other request is aborted and recorded."""
-    context = browser.new_context(base_url=live_server.url)
-    blocked: list[str] = []
+def new_page(browser, live_server):
+    """Makes fresh pages, each in a browser context of its own (its own cookies), that may reach
+    only the live server: any other request is aborted and recorded."""
+    contexts = []
 
-    def only_local(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
+    def make():
+        context = browser.new_context(base_url=live_server.url)
+        contexts.append(context)
+        blocked: list[str] = []
 
-    context.route("**/*", only_local)
-    page = context.new_page()
-    page.blocked_requests = blocked
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
-    yield page
-    context.close()
+        def only_local(route):
+            if route.request.url.startswith(live_server.url):
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_local)
+        page = context.new_page()
+        page.blocked_requests = blocked
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.js_errors = errors
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

@@ -36,6 +36,7 @@ def test_run_answers_figures_and_links(client, workshop_mode, demo):
     ("body", "status", "code"),
     [
         ("{not json", 400, "parse_error"),
+        ("[" * 50_000, 400, "parse_error"),
         ([1, 2], 400, "invalid"),
         ({"scenario": "nope"}, 404, "not_found"),
         ({"scenario": "books-first-page", "optimize": "yes"}, 400, "invalid"),
