@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import load_views, views
 
 app_name = "workshop"
 urlpatterns = [
     path("", views.compare_page, name="compare"),
     path("run/", views.compare_run, name="compare-run"),
+    path("load/", load_views.load_page, name="load"),
 ]
