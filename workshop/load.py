@@ -14,7 +14,9 @@ clients would share.
 
 The clients are threads of one Python process, which runs Python code on one core at a
 time. Each point records the CPU time the process used per second: near 100 %, the client
-sets the pace, not the server.
+sets the pace, not the server. When this machine can tell which process serves the port, each
+point also records the server's CPU time per use case, which other jobs on the machine hardly
+move (workshop.server_cpu).
 """
 
 import http.client
@@ -36,6 +38,7 @@ from catalog.errors import ErrorCode
 
 from .registry import STYLES, Scenario
 from .runner import HttpTransport, Response, Runner, ScenarioFailed, error_codes
+from .server_cpu import cpu_seconds, server_pid
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_LEVELS = "1,4,16,64"
@@ -273,9 +276,18 @@ def _client(base_url: str, scenario: Scenario, style: str, settings: Settings, d
 
 
 def run_point(
-    base_url: str, scenario: Scenario, style: str, concurrency: int, settings: Settings, round_trips: int = 1
+    base_url: str,
+    scenario: Scenario,
+    style: str,
+    concurrency: int,
+    settings: Settings,
+    round_trips: int = 1,
+    server: int | None = None,
 ) -> dict[str, Any]:
-    """``concurrency`` clients running the style's use case for the point's time; the figures."""
+    """``concurrency`` clients running the style's use case for the point's time; the figures.
+
+    ``server`` is the pid of the serving process, when this machine can tell (workshop.server_cpu).
+    """
     budget = _Budget(settings.max_requests)
     tallies: list[_Tally] = []
     crashes: list[BaseException] = []
@@ -288,6 +300,7 @@ def run_point(
             crashes.append(exc)
 
     threads = [threading.Thread(target=work, name=f"load-client-{i}", daemon=True) for i in range(concurrency)]
+    server_started = cpu_seconds(server) if server else None
     cpu_started, started = time.process_time(), time.perf_counter()
     for thread in threads:
         thread.start()
@@ -297,6 +310,8 @@ def run_point(
         thread.join(max(longest - (time.perf_counter() - started), 0.1))
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
+    server_ended = cpu_seconds(server) if server else None
+    server_cpu = server_ended - server_started if server_started is not None and server_ended is not None else None
     if crashes:
         raise crashes[0]
     if any(thread.is_alive() for thread in threads):
@@ -328,6 +343,10 @@ def run_point(
         "errors": dict(sorted(errors.items())),
         "connections": sum(t.connections for t in tallies),
         "client_cpu_pct": round(cpu / seconds * 100, 1),
+        "server_cpu_pct": None if server_cpu is None else round(server_cpu / seconds * 100, 1),
+        "server_cpu_ms": None
+        if server_cpu is None or not use_case_ms
+        else round(server_cpu * 1000 / len(use_case_ms), 2),
     }
 
 
@@ -375,10 +394,13 @@ def run_load(
         )
     started_at, started = datetime.now(UTC), time.monotonic()
     total = len(scenarios) * len(STYLES) * len(levels)
+    parts = urllib.parse.urlsplit(base_url)
+    serving = server_pid(parts.port or (443 if parts.scheme == "https" else 80))
     run: dict[str, Any] = {
         "started_at": started_at.isoformat(timespec="seconds"),
         "base_url": base_url,
         "server": None,
+        "server_cpu_measured": serving is not None,
         "levels": list(levels),
         "duration_s": settings.duration_s,
         "max_requests": settings.max_requests,
@@ -395,8 +417,8 @@ def run_load(
     for scenario in scenarios:
         round_trips = {}
         for style in STYLES:
-            round_trips[style], server = warm_up(base_url, scenario, style, settings.timeout_s)
-            run["server"] = run["server"] or server
+            round_trips[style], server_name = warm_up(base_url, scenario, style, settings.timeout_s)
+            run["server"] = run["server"] or server_name
         run["scenarios"].append({"slug": scenario.slug, "title": scenario.title, "round_trips": round_trips})
         for index, level in enumerate(levels):
             # Alternate which style goes first, so a drift of the machine does not favour one.
@@ -408,7 +430,7 @@ def run_load(
                     )
                     progress(f"Stopped: {run['stopped']}.")
                     return _finish(run)
-                point = run_point(base_url, scenario, style, level, settings, round_trips[style])
+                point = run_point(base_url, scenario, style, level, settings, round_trips[style], serving)
                 run["points"].append(point)
                 progress(progress_line(point, len(run["points"]), total))
     return _finish(run)

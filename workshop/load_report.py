@@ -23,6 +23,8 @@ COLUMNS = (
     ("p50 ms", "p50_ms", "{:.1f}"),
     ("p95 ms", "p95_ms", "{:.1f}"),
     ("errors", "errors", "{}"),
+    ("server CPU ms", "server_cpu_ms", "{:.1f}"),
+    ("server CPU", "server_cpu_pct", "{:.0f}%"),
     ("client CPU", "client_cpu_pct", "{:.0f}%"),
 )
 
@@ -77,6 +79,14 @@ def notes(run: dict[str, Any]) -> list[str]:
         "style's steps one after the other; its time is p50/p95. Client CPU is the client process's CPU time "
         "per second: its threads run Python on one core at a time."
     ]
+    if run.get("server_cpu_measured"):
+        out.append(
+            "Server CPU ms is the CPU time the serving processes (master and workers, not the database) spent "
+            "per use case: unlike throughput, other jobs on the machine hardly move it. Server CPU is that time "
+            "per second (100% is one core)."
+        )
+    else:
+        out.append("Server CPU: n/a, this machine could not tell which process serves the port.")
     bound = [p for p in run["points"] if p["client_cpu_pct"] >= CLIENT_BOUND_PCT]
     if bound:
         worst = max(bound, key=lambda p: p["client_cpu_pct"])

@@ -115,20 +115,22 @@ def test_a_load_run_against_gunicorn_measures_both_styles_saves_the_run_and_draw
         "--chart", str(chart),
     )  # fmt: skip
     run = json.loads(out)
-    assert run["server"] == "gunicorn" and run["levels"] == [1, 2]
+    assert run["server"] == "gunicorn" and run["levels"] == [1, 2] and run["server_cpu_measured"] is True
     assert run["scenarios"] == [
         {"slug": "author-page", "title": run["scenarios"][0]["title"], "round_trips": {"rest": 2, "graphql": 1}}
     ]
     points = {(p["style"], p["concurrency"]): p for p in run["points"]}
     assert set(points) == {("rest", 1), ("rest", 2), ("graphql", 1), ("graphql", 2)}
     for (style, level), point in points.items():
-        assert point["errors"] == {} and point["use_cases"] > 5
+        assert point["errors"] == {} and point["use_cases"] > 5, point
         # Every use case complete: two REST requests each, one GraphQL request each.
-        assert point["requests"] == point["use_cases"] * (2 if style == "rest" else 1)
-        assert 0.9 < point["seconds"] < 3
-        assert point["p50_ms"] <= point["p95_ms"]
-        assert point["connections"] == level  # kept alive: one connection per client, not per request
-        assert point["kb_per_s"] > 0
+        assert point["requests"] == point["use_cases"] * (2 if style == "rest" else 1), point
+        assert 0.9 < point["seconds"] < 3, point
+        assert point["p50_ms"] <= point["p95_ms"], point
+        assert point["connections"] == level, point  # kept alive: one connection per client, not per request
+        assert point["kb_per_s"] > 0, point
+        # The gunicorn master and its workers were found by the port they listen on, and they worked.
+        assert point["server_cpu_ms"] > 0 and point["server_cpu_pct"] > 0, point
     # GraphQL asks only for what the page shows: fewer bytes per use case than REST's two lists.
     assert points[("graphql", 1)]["bytes_received"] / points[("graphql", 1)]["use_cases"] < (
         points[("rest", 1)]["bytes_received"] / points[("rest", 1)]["use_cases"]
@@ -140,6 +142,7 @@ def test_a_load_run_against_gunicorn_measures_both_styles_saves_the_run_and_draw
     assert gunicorn in page and "(gunicorn)" in page and "An author page" in page
     assert f"<td>{points[('graphql', 2)]['use_cases_per_s']:.1f}</td>" in page
     assert "<svg" in page and "No load run yet" not in page
+    assert "Server CPU ms is the CPU time the serving processes" in page
 
     svg = ET.parse(chart).getroot()
     lines = svg.findall(f"{SVG}polyline")

@@ -32,6 +32,8 @@ def point(style: str, concurrency: int, use_cases_per_s: float, p95_ms: float, *
         "errors": {},
         "connections": concurrency,
         "client_cpu_pct": 20.0,
+        "server_cpu_pct": 150.0,
+        "server_cpu_ms": 12.5,
         **extra,
     }
 
@@ -42,6 +44,7 @@ def a_run(started_at: str = "2026-03-01T10:00:00+00:00", **changes) -> dict:
         "finished_at": started_at,
         "base_url": "http://127.0.0.1:18000",
         "server": "gunicorn",
+        "server_cpu_measured": True,
         "levels": [1, 64],
         "duration_s": 5.0,
         "max_requests": 20000,
@@ -109,7 +112,18 @@ def test_table_and_markdown_carry_the_figures_and_the_caveats():
     assert "GraphQL/REST use cases per second: 1.25x at 1, 0.80x at 64" in table
     assert "the client may set the pace" in table and "Stopped early: the total cap" in table
     markdown = as_markdown(run)
-    assert "| `books-first-page` | 64 | GraphQL | 140.0 | 140.0 | 12 | 305.0 | 610.0 | 4 | 91% |" in markdown
+    row = "| `books-first-page` | 64 | GraphQL | 140.0 | 140.0 | 12 | 305.0 | 610.0 | 4 | 12.5 | 150% | 91% |"
+    assert row in markdown
+    assert "other jobs on the machine hardly move it" in markdown
+
+
+def test_a_run_without_server_figures_says_so():
+    run = a_run(server_cpu_measured=False)
+    for p in run["points"]:
+        p.update(server_cpu_ms=None, server_cpu_pct=None)
+    table = as_table(run)
+    assert "Server CPU: n/a, this machine could not tell which process serves the port." in table
+    assert "| 0 | n/a | n/a | 20% |" in as_markdown(run)
 
 
 def test_a_ratio_needs_both_styles_at_a_level():
