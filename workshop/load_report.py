@@ -17,6 +17,7 @@ CLIENT_BOUND_PCT = 80.0
 COLUMNS = (
     ("clients", "concurrency", "{:d}"),
     ("style", "style", "{}"),
+    ("requests", "requests", "{:,d}"),
     ("use cases/s", "use_cases_per_s", "{:.1f}"),
     ("req/s", "requests_per_s", "{:.1f}"),
     ("KB/s", "kb_per_s", "{:.0f}"),
@@ -151,8 +152,8 @@ def as_markdown(run: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-# The chart: one row per scenario, throughput on the left and p95 on the right.
-PANEL_W, PANEL_H, ROW_TITLE_H = 340, 190, 26
+# The chart: one row per scenario, throughput, p95 and (when measured) the server's CPU per use case.
+PANEL_W, PANEL_H, ROW_TITLE_H = 320, 190, 26
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 58, 16, 22, 38
 GAP = 24
 
@@ -220,11 +221,20 @@ def _panel(x0: float, y0: float, points: list[dict], key: str, label: str, level
     return out
 
 
+CHART_PANELS = (
+    ("use_cases_per_s", "throughput (use cases/s)"),
+    ("p95_ms", "p95 latency of a use case (ms)"),
+    ("server_cpu_ms", "server CPU per use case (ms)"),
+)
+
+
 def chart_svg(run: dict[str, Any]) -> str:
-    """Throughput (use cases per second) and p95 (ms) against concurrency, both styles, a row per scenario."""
+    """Throughput, p95 and the server's CPU per use case against concurrency, both styles, a row per scenario."""
     scenarios = [s for s in run["scenarios"] if any(p["scenario"] == s["slug"] for p in run["points"])]
     levels = sorted({p["concurrency"] for p in run["points"]}) or [1]
-    width = 2 * PANEL_W + GAP
+    panels = [(key, label) for key, label in CHART_PANELS if any(p.get(key) is not None for p in run["points"])]
+    panels = panels or list(CHART_PANELS[:2])
+    width = len(panels) * PANEL_W + (len(panels) - 1) * GAP
     legend_h = 24
     height = legend_h + len(scenarios) * (ROW_TITLE_H + PANEL_H) + 4
     title = f"REST and GraphQL under load: {run['base_url']}, {run['started_at']}"
@@ -245,8 +255,7 @@ def chart_svg(run: dict[str, Any]) -> str:
         y0 = legend_h + row * (ROW_TITLE_H + PANEL_H)
         points = [p for p in run["points"] if p["scenario"] == scenario["slug"]]
         out.append(f'<text x="8" y="{y0 + 18}" class="row">{escape(scenario["slug"])}</text>')
-        top = y0 + ROW_TITLE_H
-        out.extend(_panel(0, top, points, "use_cases_per_s", "throughput (use cases/s)", levels))
-        out.extend(_panel(PANEL_W + GAP, top, points, "p95_ms", "p95 latency of a use case (ms)", levels))
+        for column, (key, label) in enumerate(panels):
+            out.extend(_panel(column * (PANEL_W + GAP), y0 + ROW_TITLE_H, points, key, label, levels))
     out.append("</svg>")
     return "\n".join(out) + "\n"

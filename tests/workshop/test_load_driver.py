@@ -146,8 +146,8 @@ def test_a_load_run_against_gunicorn_measures_both_styles_saves_the_run_and_draw
 
     svg = ET.parse(chart).getroot()
     lines = svg.findall(f"{SVG}polyline")
-    # Two panels (throughput, p95), a line for each style in each.
-    assert sorted(line.get("class") for line in lines) == ["graphql", "graphql", "rest", "rest"]
+    # Three panels (throughput, p95, server CPU), a line for each style in each.
+    assert [line.get("class") for line in lines] == ["rest", "graphql"] * 3
     labels = [text.text for text in svg.iter(f"{SVG}text")]
     assert "throughput (use cases/s)" in labels and "p95 latency of a use case (ms)" in labels
     assert {"1", "2"} <= set(labels) and "author-page" in labels

@@ -85,7 +85,7 @@ def test_the_page_shows_the_latest_run_with_when_and_against_what(client, worksh
     assert "<td>175.0</td>" in html and "<td>610.0</td>" in html
     assert "GraphQL/REST use cases per second: 1.25x at 1, 0.80x at 64" in html
     assert "503 x4" in html and "91% of a core at 64 clients" in html
-    assert html.count("<polyline") == 4
+    assert html.count("<polyline") == 6  # throughput, p95, server CPU: a line per style in each
 
 
 def test_the_compare_page_links_to_the_load_page(client, workshop_mode):
@@ -112,7 +112,7 @@ def test_table_and_markdown_carry_the_figures_and_the_caveats():
     assert "GraphQL/REST use cases per second: 1.25x at 1, 0.80x at 64" in table
     assert "the client may set the pace" in table and "Stopped early: the total cap" in table
     markdown = as_markdown(run)
-    row = "| `books-first-page` | 64 | GraphQL | 140.0 | 140.0 | 12 | 305.0 | 610.0 | 4 | 12.5 | 150% | 91% |"
+    row = "| `books-first-page` | 64 | GraphQL | 700 | 140.0 | 140.0 | 12 | 305.0 | 610.0 | 4 | 12.5 | 150% | 91% |"
     assert row in markdown
     assert "other jobs on the machine hardly move it" in markdown
 
@@ -124,6 +124,8 @@ def test_a_run_without_server_figures_says_so():
     table = as_table(run)
     assert "Server CPU: n/a, this machine could not tell which process serves the port." in table
     assert "| 0 | n/a | n/a | 20% |" in as_markdown(run)
+    labels = {text.text for text in ET.fromstring(chart_svg(run)).iter(f"{SVG}text")}
+    assert "p95 latency of a use case (ms)" in labels and "server CPU per use case (ms)" not in labels
 
 
 def test_a_ratio_needs_both_styles_at_a_level():
@@ -138,7 +140,7 @@ def test_the_chart_puts_each_level_on_the_x_axis_and_escapes_names():
     assert "<script>" in svg.find(f"{SVG}title").text  # text, not markup
     assert svg.find(f".//{SVG}script") is None
     lines = svg.findall(f"{SVG}polyline")
-    assert [line.get("class") for line in lines] == ["rest", "graphql", "rest", "graphql"]
+    assert [line.get("class") for line in lines] == ["rest", "graphql"] * 3
     # Throughput first: GraphQL falls from 150 to 140 use cases/s, so its line descends (y grows in SVG).
     (x1, y1), (x2, y2) = (map(float, xy.split(",")) for xy in lines[1].get("points").split())
     assert x2 > x1 and y2 > y1
