@@ -15,8 +15,8 @@ clients would share.
 The clients are threads of one Python process, which runs Python code on one core at a
 time. Each point records the CPU time the process used per second: near 100 %, the client
 sets the pace, not the server. When this machine can tell which process serves the port, each
-point also records the server's CPU time per use case, which other jobs on the machine hardly
-move (workshop.server_cpu).
+point also records the server's CPU time per use case, which counts the work and not the
+waiting for a core (workshop.server_cpu).
 """
 
 import http.client

@@ -83,8 +83,8 @@ def notes(run: dict[str, Any]) -> list[str]:
     if run.get("server_cpu_measured"):
         out.append(
             "Server CPU ms is the CPU time the serving processes (master and workers, not the database) spent "
-            "per use case: unlike throughput, other jobs on the machine hardly move it. Server CPU is that time "
-            "per second (100% is one core)."
+            "per use case: it counts the work, not the waiting for a core, so other jobs on the machine move it "
+            "less than throughput. Server CPU is that time per second (100% is one core)."
         )
     else:
         out.append("Server CPU: n/a, this machine could not tell which process serves the port.")
@@ -147,8 +147,8 @@ def as_markdown(run: dict[str, Any]) -> str:
         line = ratio_line(run, scenario["slug"])
         if line:
             out.append(f"- `{scenario['slug']}`: {line}.")
-    out.append("")
-    out.extend(notes(run))
+    for note in notes(run):
+        out.extend(["", note])
     return "\n".join(out) + "\n"
 
 

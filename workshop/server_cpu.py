@@ -1,7 +1,8 @@
 """The CPU time of the server listening on a port of this machine, read from Linux's /proc.
 
 Throughput on a shared machine moves with whatever else runs; the CPU time the server spent
-per use case hardly does (time spent waiting for a core is not counted). The server is the
+per use case moves less, as time spent waiting for a core is not counted (contention still
+costs some: caches shared with other jobs, a busier scheduler). The server is the
 process that holds the port's listening socket and has no parent that holds it too (gunicorn's
 master, runserver's serving child); its time is its own, its live children's (the workers) and
 that of the children it has reaped (workers recycled meanwhile). The database's own processes

@@ -114,7 +114,7 @@ def test_table_and_markdown_carry_the_figures_and_the_caveats():
     markdown = as_markdown(run)
     row = "| `books-first-page` | 64 | GraphQL | 700 | 140.0 | 140.0 | 12 | 305.0 | 610.0 | 4 | 12.5 | 150% | 91% |"
     assert row in markdown
-    assert "other jobs on the machine hardly move it" in markdown
+    assert "it counts the work, not the waiting for a core" in markdown
 
 
 def test_a_run_without_server_figures_says_so():
