@@ -30,7 +30,7 @@ def test_a_child_holding_the_socket_too_is_counted_under_its_parent():
         listener.listen()
         # The child inherits the socket, as a gunicorn worker does, burns some CPU, says so, then waits.
         code = (
-            "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\n"
+            "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.5: pass\n"
             "print('burnt', flush=True)\ntime.sleep(60)"
         )
         before = cpu_seconds(os.getpid())
@@ -41,7 +41,7 @@ def test_a_child_holding_the_socket_too_is_counted_under_its_parent():
             ready, _, _ = select.select([child.stdout], [], [], 60)
             assert ready and child.stdout.readline().strip() == "burnt"
             assert server_pid(listener.getsockname()[1]) == os.getpid()
-            assert cpu_seconds(os.getpid()) - before >= 0.3  # the child's time, while it is alive
+            assert cpu_seconds(os.getpid()) - before >= 0.4  # the child's time, while it is alive
         finally:
             child.kill()
             child.wait()
