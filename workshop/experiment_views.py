@@ -1,6 +1,5 @@
 """/compare/experiment/: a facilitator opens a run, participants join by code and answer timed tasks."""
 
-import json
 import re
 
 from django.conf import settings
@@ -30,7 +29,7 @@ from .experiment_services import (
     task_skip,
 )
 from .models import ExperimentRun, Participant
-from .views import _error, _require_workshop_mode
+from .views import _error, _require_workshop_mode, json_object
 
 COOKIE_SALT = "workshop.experiment"
 _CODE = re.compile(r"[A-Z0-9]{1,16}")
@@ -195,12 +194,9 @@ def _json_payload(request: HttpRequest) -> dict | JsonResponse:
         length = 0
     if length > MAX_BODY_BYTES:
         return _error(413, ErrorCode.REQUEST_TOO_LARGE, f"The body has {length:,} bytes; at most {MAX_BODY_BYTES:,}.")
-    try:
-        payload = json.loads(request.body or b"{}")
-    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
-        return _error(400, ErrorCode.PARSE_ERROR, 'The body must be JSON: {"task": 1, "answer": "..."}.')
-    if not isinstance(payload, dict):
-        return _error(400, ErrorCode.INVALID, "The body must be a JSON object.")
+    payload = json_object(request, '{"task": 1, "answer": "..."}')
+    if isinstance(payload, JsonResponse):
+        return payload
     task = payload.get("task")
     if isinstance(task, bool) or not isinstance(task, int) or not 0 < task < 1000:
         return _error(400, ErrorCode.INVALID, "task must be the number of your current task.", field="task")

@@ -91,12 +91,9 @@ def _screen_card(screen) -> dict:
 @require_POST
 def compare_run(request: HttpRequest) -> JsonResponse:
     _require_workshop_mode()
-    try:
-        payload = json.loads(request.body or b"{}")
-    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
-        return _error(400, ErrorCode.PARSE_ERROR, 'The body must be JSON: {"scenario": "<slug>", "optimize": true}.')
-    if not isinstance(payload, dict):
-        return _error(400, ErrorCode.INVALID, "The body must be a JSON object.")
+    payload = json_object(request, '{"scenario": "<slug>", "optimize": true}')
+    if isinstance(payload, JsonResponse):
+        return payload
     scenario = load_scenarios().get(str(payload.get("scenario", "")))
     if scenario is None:
         return _error(404, ErrorCode.NOT_FOUND, "Unknown scenario.", field="scenario")
@@ -144,6 +141,17 @@ def _headers(step) -> list[str]:
 
 def _json(value) -> str | None:
     return json.dumps(value) if value else None
+
+
+def json_object(request: HttpRequest, example: str) -> dict | JsonResponse:
+    """The request's body as a JSON object, or the 400 that says what is wrong with it."""
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
+        return _error(400, ErrorCode.PARSE_ERROR, f"The body must be JSON: {example}.")
+    if not isinstance(payload, dict):
+        return _error(400, ErrorCode.INVALID, "The body must be a JSON object.")
+    return payload
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:
