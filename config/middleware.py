@@ -20,7 +20,7 @@ from api_graphql.negotiation import content_type, graphql_response_type
 from catalog.error_pages import error_page
 from catalog.errors import DATABASE_UNAVAILABLE, ErrorCode, ErrorItem
 
-from .db.deadline import request_scope, seconds
+from .db.deadline import UNREACHABLE, request_scope, seconds
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,8 @@ class DatabaseUnavailableMiddleware:
         got_request_exception.connect(_mark_database_failure, dispatch_uid="config.middleware.database_failure")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with request_scope(seconds(settings.DB_WAIT_TIMEOUT_MS)):
+        unreachable = bool(request.META.get(UNREACHABLE))
+        with request_scope(seconds(settings.DB_WAIT_TIMEOUT_MS), unreachable=unreachable):
             response = self.get_response(request)
         if response.status_code == 500 and getattr(request, _FLAG, False):
             replacement = database_unavailable_response(request)

@@ -42,6 +42,8 @@ from catalog.versioning import catalog_version
 # REPLAYABLE: set by the read-cache middleware on a replayable answer, (version, read, body),
 # a GraphQL body without this request's cost report. CHARGED: set here when the budget
 # refused a repeat, so that the middleware does not charge it again.
+from .db.deadline import UNREACHABLE, request_scope, seconds
+from .db.deadline import state as deadline_state
 from .read_cache import CHARGED, REPLAYABLE, cost_extensions, with_extensions
 
 # Request headers that no answer depends on. Every other one is part of the fingerprint.
@@ -119,19 +121,26 @@ def fingerprint(environ: dict) -> tuple | None:
     )
 
 
-def _version() -> int | None:
+def _version(environ: dict) -> int | None:
     """The catalog version, on this thread's connection; None when the database cannot say.
 
+    The query waits no longer than any of a request's (DB_WAIT_TIMEOUT_MS, docs/deadlines.md).
     Django's request boundaries are not signalled here: they would health-check the connection
     with a query of its own on every repeat. A failed query sends the request to Django, whose
-    boundaries then close the broken connection and open a new one; a connection past its age
-    (CONN_MAX_AGE, 0 behind a transaction pooler) is closed here as they would close it.
+    boundaries then close the broken connection and open a new one, unless the database did
+    not answer at all: then Django is told so and answers its 503 without waiting again. A
+    connection past its age (CONN_MAX_AGE, 0 behind a transaction pooler) is closed here as
+    they would close it.
     """
     connection = connections[router.db_for_read(CatalogVersion)]
-    try:
-        version = catalog_version()
-    except (DatabaseError, InterfaceError):
-        return None  # Django meets the same outage and answers it (503, Retry-After)
+    with request_scope(seconds(settings.DB_WAIT_TIMEOUT_MS)):
+        try:
+            version = catalog_version()
+        except (DatabaseError, InterfaceError):
+            # Django meets the same outage and answers it (503, Retry-After).
+            if deadline_state.unreachable:
+                environ[UNREACHABLE] = True
+            return None
     close_at = getattr(connection, "close_at", None)  # set once a connection was opened
     if close_at is not None and time.monotonic() >= close_at:
         connection.close()
@@ -169,7 +178,7 @@ class RepeatedReads:
         return self._through_django(environ, start_response, key)
 
     def _replay(self, environ: dict, kept: Kept) -> tuple[str, list, bytes] | None:
-        version = _version()
+        version = _version(environ)
         if version != kept.version:
             return None
         charge = budget.charge(*budget.request_identity(None, _client_address(environ)), kept.read.cost)

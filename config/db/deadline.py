@@ -201,14 +201,22 @@ def deadline(timeout: float | None, *, until: float | None = None) -> Iterator[N
 
 
 @contextmanager
-def request_scope(timeout: float | None) -> Iterator[None]:
-    """Serve one request: each round trip waits at most ``timeout`` seconds, one connect failure ends it."""
+def request_scope(timeout: float | None, *, unreachable: bool = False) -> Iterator[None]:
+    """Serve one request: each round trip waits at most ``timeout`` seconds, one connect failure ends it.
+
+    ``unreachable``: the database already failed to answer for this request (in front of
+    Django, config/repeated_reads.py), so no connect is tried again.
+    """
     previous = state.timeout, state.until, state.in_request, state.unreachable
-    state.timeout, state.until, state.in_request, state.unreachable = timeout, None, True, False
+    state.timeout, state.until, state.in_request, state.unreachable = timeout, None, True, unreachable
     try:
         yield
     finally:
         state.timeout, state.until, state.in_request, state.unreachable = previous
+
+
+# Set in a request's WSGI environ when the database failed to answer in front of Django.
+UNREACHABLE = "hybrid.database_unreachable"
 
 
 def exceeded(exc: BaseException | None) -> bool:

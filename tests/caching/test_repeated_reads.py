@@ -229,3 +229,35 @@ def test_a_connection_past_its_age_is_closed_after_a_repeat_as_django_would(app,
     monkeypatch.setattr(connection, "close_at", 0.0)
     assert call(app, "GET", BOOKS).headers["X-Cache"] == "hit" and closed == [1]
     assert len(app.entered) == 2
+
+
+def test_a_database_that_did_not_answer_a_repeat_is_not_asked_again_by_django(app, shelf, monkeypatch):
+    """The repeat's version query waits no longer than a request's; when it got no answer at
+    all, Django is told, so its 503 comes without a second wait (connect, then query)."""
+    from contextlib import contextmanager
+
+    from config import middleware
+    from config.db import deadline
+
+    call(app, "GET", BOOKS)
+    call(app, "GET", BOOKS)
+    scopes = []
+
+    def no_answer(*args, **kwargs):
+        scopes.append(("repeat", deadline.state.timeout))
+        deadline.state.unreachable = True  # what the guard sets when a deadline passes
+        raise OperationalError("No answer from the database within 3000 ms; the connection was closed.")
+
+    real_scope = middleware.request_scope
+
+    @contextmanager
+    def recorded_scope(timeout, *, unreachable=False):
+        scopes.append(("django", unreachable))
+        with real_scope(timeout, unreachable=unreachable):
+            yield
+
+    monkeypatch.setattr("config.repeated_reads.catalog_version", no_answer)
+    monkeypatch.setattr(middleware, "request_scope", recorded_scope)
+    call(app, "GET", BOOKS)
+    assert scopes == [("repeat", 3.0), ("django", True)]
+    assert deadline.state.unreachable is False and deadline.state.timeout is None  # nothing leaks to the thread
