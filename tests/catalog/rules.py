@@ -42,3 +42,25 @@ BOOK_CREATE_INVALID = [
         {"title": "", "price": "-1"}, [("price", "invalid_price"), ("title", "required")], id="two-fields-at-once"
     ),
 ]
+
+# (the book's stock, the quantity asked for, the errors): a cart line holds 1 to 99 copies,
+# never more than the book's stock.
+CART_ITEM_ADD_INVALID = [
+    pytest.param(3, 0, [("quantity", "invalid_quantity")], id="zero"),
+    pytest.param(3, -1, [("quantity", "invalid_quantity")], id="negative"),
+    pytest.param(300, 100, [("quantity", "invalid_quantity")], id="above-99"),
+    pytest.param(3, 10**20, [("quantity", "invalid_quantity")], id="huge"),
+    pytest.param(3, True, [("quantity", "invalid_quantity")], id="a-boolean"),
+    pytest.param(3, "2", [("quantity", "invalid_quantity")], id="a-string"),
+    pytest.param(3, 1.5, [("quantity", "invalid_quantity")], id="a-fraction"),
+    pytest.param(3, None, [("quantity", "required")], id="missing"),
+    pytest.param(3, 4, [("quantity", "insufficient_stock")], id="more-than-stock"),
+    pytest.param(0, 1, [("quantity", "insufficient_stock")], id="sold-out"),
+]
+
+# (the quantity a line of 2 copies of a book with 5 in stock is set to, the code).
+CART_ITEM_UPDATE_INVALID = [
+    pytest.param(0, "invalid_quantity", id="zero"),
+    pytest.param(100, "invalid_quantity", id="above-99"),
+    pytest.param(6, "insufficient_stock", id="more-than-stock"),
+]
