@@ -34,17 +34,12 @@ def test_books_happy_path_prints_like_rest(gql, shelf):
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        ('search: "omens"', ["Good Omens"]),
+        # The filters themselves are tested in tests/catalog; here, the arguments and the orderBy enum reach them.
         ('search: "gaiman"', ["Good Omens"]),
         ('minPrice: "9", maxPrice: "12.50"', ["Good Omens", "Mort"]),
-        ("inStock: true", ["Mort", "The Hobbit"]),
         ("inStock: false", ["Good Omens"]),
-        ('publishedAfter: "1980-01-01"', ["Good Omens"]),
-        ('publishedBefore: "1980-01-01"', ["The Hobbit"]),
         ("orderBy: [PRICE_DESC]", ["Good Omens", "Mort", "The Hobbit"]),
-        ("orderBy: [PUBLISHED_DATE_ASC]", ["The Hobbit", "Good Omens", "Mort"]),
         ("orderBy: [PUBLISHED_DATE_DESC]", ["Good Omens", "The Hobbit", "Mort"]),
-        ("orderBy: [TITLE_DESC]", ["The Hobbit", "Mort", "Good Omens"]),
     ],
 )
 def test_books_filters_and_ordering(gql, shelf, arguments, expected):
@@ -69,12 +64,8 @@ def test_books_ordering_combines_keys(gql, db):
 @pytest.mark.parametrize(
     ("arguments", "field", "code"),
     [
+        # The filter rules are tested in tests/catalog; one here, with the paging arguments GraphQL adds.
         ('publishedAfter: "2020-13-45"', "publishedAfter", "invalid"),
-        ('publishedBefore: "yesterday"', "publishedBefore", "invalid"),
-        ('minPrice: "cheap"', "minPrice", "invalid"),
-        ('maxPrice: "1e999999"', "maxPrice", "invalid"),
-        (f'search: "{"x" * 201}"', "search", "max_length"),
-        ('author: "abc"', "author", "invalid"),
         ('after: "nonsense"', "after", "invalid"),
         ('last: 2, before: "nonsense"', "before", "invalid"),
     ],

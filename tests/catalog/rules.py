@@ -64,3 +64,64 @@ CART_ITEM_UPDATE_INVALID = [
     pytest.param(100, "invalid_quantity", id="above-99"),
     pytest.param(6, "insufficient_stock", id="more-than-stock"),
 ]
+
+# Book-list filters in REST's spelling (the FilterSet's names, query-string values) and the
+# titles they leave of the ``shelf`` fixture (tests/conftest.py): Good Omens (1990, 12.50,
+# none in stock), Mort (undated, 9.50) and The Hobbit (1937, 8.50).
+BOOK_LIST_FILTERS = [
+    pytest.param({"search": "hobbit"}, ["The Hobbit"], id="search-title"),
+    pytest.param({"search": "PRATCHETT"}, ["Good Omens", "Mort"], id="search-any-case"),
+    pytest.param({"search": "prophecies"}, ["Good Omens"], id="search-subtitle"),
+    pytest.param({"search": "gaiman"}, ["Good Omens"], id="search-author"),
+    pytest.param({"search": "978-0-552-13106-3"}, ["Mort"], id="search-isbn-with-hyphens"),
+    pytest.param({"search": "  "}, ["Good Omens", "Mort", "The Hobbit"], id="search-blank"),
+    pytest.param({"search": "nothing-like-this"}, [], id="search-no-match"),
+    pytest.param({"isbn": "9780552131063"}, ["Mort"], id="isbn-13"),
+    pytest.param({"isbn": "0-552-13106-7"}, ["Mort"], id="isbn-10-of-the-same-edition"),
+    pytest.param({"isbn": "9780306406157"}, [], id="isbn-of-no-book"),
+    pytest.param({"min_price": "9"}, ["Good Omens", "Mort"], id="min-price"),
+    pytest.param({"max_price": "9.50"}, ["Mort", "The Hobbit"], id="max-price"),
+    pytest.param({"min_price": "9", "max_price": "12"}, ["Mort"], id="price-range"),
+    pytest.param({"in_stock": "true"}, ["Mort", "The Hobbit"], id="in-stock"),
+    pytest.param({"in_stock": "false"}, ["Good Omens"], id="out-of-stock"),
+    pytest.param({"published_after": "1980-01-01"}, ["Good Omens"], id="published-after"),
+    pytest.param({"published_before": "1987-11-12"}, ["The Hobbit"], id="published-before"),
+    pytest.param(
+        {"published_after": "1930-01-01", "published_before": "1995-12-31"},
+        ["Good Omens", "The Hobbit"],
+        id="published-between",
+    ),
+    pytest.param({"ordering": "price"}, ["The Hobbit", "Mort", "Good Omens"], id="order-price"),
+    pytest.param({"ordering": "-price"}, ["Good Omens", "Mort", "The Hobbit"], id="order-price-descending"),
+    pytest.param({"ordering": "published_date"}, ["The Hobbit", "Good Omens", "Mort"], id="order-date-undated-last"),
+    pytest.param(
+        {"ordering": "-published_date"}, ["Good Omens", "The Hobbit", "Mort"], id="order-date-descending-undated-last"
+    ),
+    pytest.param({"ordering": "-title"}, ["The Hobbit", "Mort", "Good Omens"], id="order-title-descending"),
+]
+
+BOOK_LIST_INVALID_FILTERS = [
+    pytest.param({"ordering": "stock"}, [("ordering", "invalid_ordering")], id="order-by-a-hidden-field"),
+    pytest.param({"ordering": "-password"}, [("ordering", "invalid_ordering")], id="order-by-no-field"),
+    pytest.param({"ordering": "id"}, [("ordering", "invalid_ordering")], id="order-by-id"),
+    pytest.param({"min_price": "cheap"}, [("min_price", "invalid")], id="min-price-a-word"),
+    pytest.param({"min_price": "1e999"}, [("min_price", "invalid")], id="min-price-huge"),
+    pytest.param({"max_price": "NaN"}, [("max_price", "invalid")], id="max-price-nan"),
+    pytest.param({"published_after": "yesterday"}, [("published_after", "invalid")], id="date-a-word"),
+    pytest.param({"published_after": "2020-13-45"}, [("published_after", "invalid")], id="date-no-such-day"),
+    pytest.param({"published_before": "yesterday"}, [("published_before", "invalid")], id="date-before-a-word"),
+    pytest.param({"in_stock": "maybe"}, [("in_stock", "invalid")], id="in-stock-not-a-boolean"),
+    pytest.param({"author": "x"}, [("author", "invalid")], id="author-a-word"),
+    pytest.param({"author": "0"}, [("author", "invalid")], id="author-zero"),
+    pytest.param({"author": "1.5"}, [("author", "invalid")], id="author-a-fraction"),
+    pytest.param({"author": "99999999999999999999"}, [("author", "invalid")], id="author-beyond-any-id"),
+    pytest.param({"search": "x" * 201}, [("search", "max_length")], id="search-too-long"),
+    pytest.param({"search": "a\x00b"}, [("search", "invalid_characters")], id="search-nul-byte"),
+    pytest.param({"isbn": "12345"}, [("isbn", "invalid_isbn")], id="isbn-too-short"),
+    pytest.param({"isbn": "978-0-552-13106-4"}, [("isbn", "invalid_isbn")], id="isbn-check-digit"),
+    pytest.param(
+        {"ordering": "nope", "min_price": "x"},
+        [("min_price", "invalid"), ("ordering", "invalid_ordering")],
+        id="two-filters-at-once",
+    ),
+]

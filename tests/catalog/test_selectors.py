@@ -6,6 +6,7 @@ from catalog.models import Order
 from catalog.selectors import author_get, author_list, book_get, book_get_by_isbn, book_list, order_get, order_list
 from catalog.services import cart_item_add, checkout
 from tests.catalog.helpers import error_pairs
+from tests.catalog.rules import BOOK_LIST_FILTERS, BOOK_LIST_INVALID_FILTERS
 
 pytestmark = pytest.mark.django_db
 
@@ -20,28 +21,7 @@ def test_book_list_defaults_to_title_order_with_authors_in_cover_order(shelf):
     assert [a.name for a in books[0].authors.all()] == ["Terry Pratchett", "Neil Gaiman"]
 
 
-@pytest.mark.parametrize(
-    ("filters", "expected"),
-    [
-        ({"search": "hobbit"}, ["The Hobbit"]),
-        ({"search": "prophecies"}, ["Good Omens"]),  # subtitle
-        ({"search": "gaiman"}, ["Good Omens"]),  # author name
-        ({"search": "978-0-552-13106-3"}, ["Mort"]),  # ISBN with hyphens
-        ({"search": "  "}, ["Good Omens", "Mort", "The Hobbit"]),
-        ({"isbn": "9780552131063"}, ["Mort"]),
-        ({"isbn": "0-552-13106-7"}, ["Mort"]),  # the same edition's ISBN-10
-        ({"isbn": "9780306406157"}, []),
-        ({"min_price": "9"}, ["Good Omens", "Mort"]),
-        ({"max_price": "9.50"}, ["Mort", "The Hobbit"]),
-        ({"in_stock": "true"}, ["Mort", "The Hobbit"]),
-        ({"in_stock": "false"}, ["Good Omens"]),
-        ({"published_after": "1980-01-01"}, ["Good Omens"]),
-        ({"published_before": "1987-11-12"}, ["The Hobbit"]),
-        ({"ordering": "-price"}, ["Good Omens", "Mort", "The Hobbit"]),
-        ({"ordering": "published_date"}, ["The Hobbit", "Good Omens", "Mort"]),  # undated last
-        ({"ordering": "-title"}, ["The Hobbit", "Mort", "Good Omens"]),
-    ],
-)
+@pytest.mark.parametrize(("filters", "expected"), BOOK_LIST_FILTERS)
 def test_book_list_filters(shelf, filters, expected):
     assert titles(book_list(filters=filters)) == expected
 
@@ -51,24 +31,11 @@ def test_book_list_filter_by_author_lists_each_book_once(shelf):
     assert titles(book_list(filters={"author": str(pratchett.id)})) == ["Good Omens", "Mort"]
 
 
-@pytest.mark.parametrize(
-    ("filters", "expected"),
-    [
-        ({"ordering": "stock"}, [("ordering", "invalid_ordering")]),
-        ({"ordering": "-password"}, [("ordering", "invalid_ordering")]),
-        ({"min_price": "cheap"}, [("min_price", "invalid")]),
-        ({"max_price": "NaN"}, [("max_price", "invalid")]),
-        ({"published_after": "yesterday"}, [("published_after", "invalid")]),
-        ({"in_stock": "maybe"}, [("in_stock", "invalid")]),
-        ({"author": "x"}, [("author", "invalid")]),
-        ({"search": "x" * 201}, [("search", "max_length")]),
-        ({"isbn": "12345"}, [("isbn", "invalid_isbn")]),
-    ],
-)
+@pytest.mark.parametrize(("filters", "expected"), BOOK_LIST_INVALID_FILTERS)
 def test_book_list_bad_filters_raise_codes(shelf, filters, expected):
     with pytest.raises(ValidationError) as exc:
         list(book_list(filters=filters))
-    assert error_pairs(exc.value) == expected
+    assert sorted(error_pairs(exc.value)) == expected
 
 
 def test_book_get_and_by_isbn(shelf):
