@@ -125,3 +125,14 @@ BOOK_LIST_INVALID_FILTERS = [
         id="two-filters-at-once",
     ),
 ]
+
+# author_create's arguments and the errors.
+AUTHOR_CREATE_INVALID = [
+    pytest.param({"name": ""}, [("name", "required")], id="name-empty"),
+    pytest.param({"name": "  "}, [("name", "required")], id="name-blank"),
+    pytest.param({"name": None}, [("name", "required")], id="name-null"),
+    pytest.param({"name": "n" * 201}, [("name", "max_length")], id="name-too-long"),
+    pytest.param({"name": {"first": "Octavia"}}, [("name", "invalid")], id="name-an-object"),
+    pytest.param({"name": "Octavia\x00"}, [("name", "invalid_characters")], id="name-nul-byte"),
+    pytest.param({"name": "Octavia", "bio": ["a", "list"]}, [("bio", "invalid")], id="bio-a-list"),
+]
