@@ -24,13 +24,10 @@ def test_token_create_works_with_form_data(anon, alice):
 @pytest.mark.parametrize(
     ("body", "errors"),
     [
+        # The credential rules are tested in tests/catalog; here, missing keys and one rule.
         ({"username": "alice", "password": "wrong"}, [(None, "invalid_credentials")]),
-        ({"username": "nobody", "password": "secret-pass-123"}, [(None, "invalid_credentials")]),
-        ({"username": "alice", "password": " secret-pass-123 "}, [(None, "invalid_credentials")]),
         ({"username": "alice"}, [("password", "required")]),
         ({"password": "x"}, [("username", "required")]),
-        ({"username": "", "password": ""}, [("username", "required"), ("password", "required")]),
-        ({"username": "ali\x00ce", "password": "secret-pass-123"}, [("username", "invalid_characters")]),
     ],
 )
 def test_token_create_refuses_bad_credentials(anon, alice, body, errors):

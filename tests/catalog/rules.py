@@ -136,3 +136,18 @@ AUTHOR_CREATE_INVALID = [
     pytest.param({"name": "Octavia\x00"}, [("name", "invalid_characters")], id="name-nul-byte"),
     pytest.param({"name": "Octavia", "bio": ["a", "list"]}, [("bio", "invalid")], id="bio-a-list"),
 ]
+
+# token_create's username and password (alice's is "secret-pass-123") and the errors.
+TOKEN_CREATE_INVALID = [
+    pytest.param("alice", "wrong", [(None, "invalid_credentials")], id="wrong-password"),
+    pytest.param("nobody", "secret-pass-123", [(None, "invalid_credentials")], id="unknown-user"),
+    pytest.param("alice", " secret-pass-123 ", [(None, "invalid_credentials")], id="password-with-spaces"),
+    pytest.param("alice", "  ", [(None, "invalid_credentials")], id="blank-password"),
+    pytest.param(" alice", "wrong", [(None, "invalid_credentials")], id="username-with-a-space"),
+    pytest.param("", "", [("password", "required"), ("username", "required")], id="both-empty"),
+    pytest.param(" \t", "secret-pass-123", [("username", "required")], id="username-blank"),
+    pytest.param("alice", "", [("password", "required")], id="password-empty"),
+    pytest.param(None, None, [("password", "required"), ("username", "required")], id="both-null"),
+    pytest.param("al\x00ice", "secret-pass-123", [("username", "invalid_characters")], id="username-nul-byte"),
+    pytest.param("alice", "pa\ud800ss", [("password", "invalid_characters")], id="password-lone-surrogate"),
+]

@@ -94,7 +94,17 @@ def test_book_update_keeps_its_own_isbn(staff, book):
     assert book_update(actor=staff, book_id=book.id, isbn=book.isbn).isbn == book.isbn
 
 
-def test_book_update_bad_value_changes_nothing(staff, book):
+@pytest.mark.parametrize(("overrides", "expected"), BOOK_CREATE_INVALID)
+def test_book_update_keeps_the_rules_of_book_create_and_changes_nothing(staff, book, overrides, expected):
+    with pytest.raises(ValidationError) as exc:
+        book_update(actor=staff, book_id=book.id, **overrides)
+    assert sorted(error_pairs(exc.value)) == expected
+    book.refresh_from_db()
+    assert (book.title, book.price, book.stock) == ("The Dispossessed", Decimal("10.00"), 5)
+    assert [a.name for a in book.authors.all()] == ["Ursula K. Le Guin"]
+
+
+def test_book_update_bad_value_beside_a_good_one_changes_nothing(staff, book):
     with pytest.raises(ValidationError):
         book_update(actor=staff, book_id=book.id, title="New", price="-3")
     book.refresh_from_db()
