@@ -22,7 +22,7 @@ def names(answer):
     return [edge["node"]["name"] for edge in answer.data["authors"]["edges"]]
 
 
-def test_authors_happy_path(gql, writers):
+def test_author_list_happy_path(gql, writers):
     answer = gql("{ authors { totalCount edges { node { id databaseId name bio bookCount } } } }")
     assert answer.data["authors"]["totalCount"] == 3
     first = answer.data["authors"]["edges"][0]["node"]
@@ -48,11 +48,11 @@ def test_authors_happy_path(gql, writers):
         ("last: 1", ["Ursula K. Le Guin"]),
     ],
 )
-def test_authors_filters_ordering_and_pages(gql, writers, arguments, expected):
+def test_author_list_filters_ordering_and_pages(gql, writers, arguments, expected):
     assert names(gql(f"{{ authors({arguments}) {{ edges {{ node {{ name }} }} }} }}")) == expected
 
 
-def test_authors_bad_search_is_an_error_with_a_code(gql, writers):
+def test_author_list_bad_search_is_an_error_with_a_code(gql, writers):
     answer = gql(f'{{ authors(search: "{"x" * 201}") {{ edges {{ node {{ name }} }} }} }}')
     assert answer.codes == [("search", "max_length")]
 

@@ -11,7 +11,7 @@ QUERY = """{ cart { id databaseId itemCount total
     items { id databaseId quantity unitPrice lineTotal book { databaseId title price } } } }"""
 
 
-def test_cart_of_a_new_user_is_empty_and_not_stored(gql, alice):
+def test_cart_get_of_a_new_user_is_empty_and_not_stored(gql, alice):
     answer = gql(QUERY, user=alice)
     assert answer.data == {
         "cart": {"id": gid("Cart", alice.pk), "databaseId": alice.pk, "itemCount": 0, "total": "0.00", "items": []}
@@ -26,7 +26,7 @@ def test_a_new_users_cart_keeps_its_id_once_a_book_is_added(gql, alice, book):
     assert (after["id"], after["databaseId"], after["itemCount"]) == (before["id"], before["databaseId"], 1)
 
 
-def test_cart_lines_and_totals(gql, alice, bob, book):
+def test_cart_get_lines_and_totals(gql, alice, bob, book):
     cheap = BookFactory(title="Cheap", price="2.50", stock=9)
     first, _ = cart_item_add(user=alice, book_id=book.pk, quantity=2)
     second, _ = cart_item_add(user=alice, book_id=cheap.pk, quantity=3)
@@ -54,7 +54,7 @@ def test_cart_lines_and_totals(gql, alice, bob, book):
     assert gql(QUERY, user=bob).data["cart"]["itemCount"] == 1
 
 
-def test_cart_needs_a_signed_in_user(gql, book):
+def test_cart_get_needs_a_signed_in_user(gql, book):
     answer = gql(QUERY)
     assert answer.status == 200
     assert answer.data == {"cart": None}
