@@ -19,6 +19,7 @@ def test_token_create_gives_a_token_that_signs_you_in(anon, alice):
 def test_token_create_works_with_form_data(anon, alice):
     response = anon.post("/api/auth/token/", {"username": "alice", "password": "secret-pass-123"}, format="multipart")
     assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=alice).key}
 
 
 @pytest.mark.parametrize(
@@ -52,3 +53,4 @@ def test_token_create_ignores_a_stale_token_header(anon, alice):
         HTTP_AUTHORIZATION="Token revoked-long-ago",
     )
     assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=alice).key}
