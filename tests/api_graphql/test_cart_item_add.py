@@ -9,7 +9,7 @@ MUTATION = """mutation($bookId: ID!, $quantity: Int) {
   cartItemAdd(bookId: $bookId, quantity: $quantity) {
     created
     cartItem { id databaseId quantity unitPrice lineTotal book { title } }
-    cart { itemCount total }
+    cart { copyCount total }
     errors { field code message }
   }
 }"""
@@ -33,13 +33,13 @@ def test_cart_item_add_creates_then_merges(gql, alice, book):
             "lineTotal": "20.00",
             "book": {"title": "The Dispossessed"},
         },
-        "cart": {"itemCount": 2, "total": "20.00"},
+        "cart": {"copyCount": 2, "total": "20.00"},
         "errors": [],
     }
     merged = add(gql, alice, gid("Book", book.pk))  # global id; quantity defaults to 1
     assert merged["created"] is False
     assert merged["cartItem"]["quantity"] == 3
-    assert merged["cart"] == {"itemCount": 3, "total": "30.00"}
+    assert merged["cart"] == {"copyCount": 3, "total": "30.00"}
 
 
 @pytest.mark.parametrize(

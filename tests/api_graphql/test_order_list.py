@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 QUERY = """query($first: Int, $after: String) { orders(first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    edges { node { databaseId total itemCount createdAt
+    edges { node { databaseId total copyCount createdAt
                    lines { bookId title isbn quantity unitPrice lineTotal } } } } }"""
 
 
@@ -34,7 +34,7 @@ def test_order_list_are_the_users_own_newest_first(gql, alice, bob, book):
         }
     ]
     assert orders["edges"][0]["node"]["total"] == "20.00"
-    assert orders["edges"][0]["node"]["itemCount"] == 2
+    assert orders["edges"][0]["node"]["copyCount"] == 2
 
 
 def test_order_list_page_by_cursor(gql, alice, book):

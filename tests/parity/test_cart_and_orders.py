@@ -18,7 +18,7 @@ def test_cart_item_add_merge_and_cart_get(both, alice, book):
         cart = api.cart_get(alice)
         assert added.errors == merged.errors == cart.errors == []
         assert merged.data["quantity"] == 3
-        assert (cart.data["item_count"], cart.data["total"]) == (3, "30.00")
+        assert (cart.data["copy_count"], cart.data["total"]) == (3, "30.00")
         results.append(_without_ids(cart.data))
     assert results[0] == results[1]
 
@@ -74,7 +74,7 @@ def test_checkout_and_orders(both, alice, bob):
         api.cart_item_add(alice, book.id, 2)
         outcome = api.checkout(alice)
         assert outcome.errors == []
-        assert (outcome.data["total"], outcome.data["item_count"]) == ("20.00", 2)
+        assert (outcome.data["total"], outcome.data["copy_count"]) == ("20.00", 2)
         assert api.order_get(alice, outcome.data["id"]).data == outcome.data
         assert api.order_get(bob, outcome.data["id"]).errors == [(None, "not_found")]
         assert api.order_get(alice, outcome.data["id"] + 1000).errors == [(None, "not_found")]
