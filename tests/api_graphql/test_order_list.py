@@ -15,7 +15,7 @@ def buy(user, book, quantity):
     return checkout(user=user)
 
 
-def test_order_list_are_the_users_own_newest_first(gql, alice, bob, book):
+def test_order_list_holds_the_users_own_orders_newest_first(gql, alice, bob, book):
     first = buy(alice, book, 1)
     second = buy(alice, book, 2)
     buy(bob, book, 1)
@@ -37,7 +37,7 @@ def test_order_list_are_the_users_own_newest_first(gql, alice, bob, book):
     assert orders["edges"][0]["node"]["copyCount"] == 2
 
 
-def test_order_list_page_by_cursor(gql, alice, book):
+def test_order_list_pages_by_cursor(gql, alice, book):
     made = [buy(alice, book, 1).pk for _ in range(3)]
     page = gql(QUERY, {"first": 2}, user=alice).data["orders"]
     assert [e["node"]["databaseId"] for e in page["edges"]] == made[::-1][:2]
@@ -46,14 +46,14 @@ def test_order_list_page_by_cursor(gql, alice, book):
     assert [e["node"]["databaseId"] for e in rest["edges"]] == [made[0]]
 
 
-def test_order_list_keep_lines_of_deleted_books(gql, alice, book):
+def test_order_list_keeps_lines_of_deleted_books(gql, alice, book):
     buy(alice, book, 1)
     book.delete()
     line = gql("{ orders { edges { node { lines { bookId book { title } title } } } } }", user=alice).data
     assert line["orders"]["edges"][0]["node"]["lines"] == [{"bookId": None, "book": None, "title": "The Dispossessed"}]
 
 
-def test_order_list_need_a_signed_in_user(gql, book):
+def test_order_list_needs_a_signed_in_user(gql, book):
     answer = gql(QUERY)
     assert answer.data == {"orders": None}
     assert answer.codes == [(None, "not_authenticated")]
