@@ -1,6 +1,7 @@
 import pytest
 
 from catalog.services import cart_item_add, checkout
+from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,15 @@ def test_order_list_needs_a_signed_in_user(gql, book):
 
 def test_order_list_of_a_user_without_orders_is_empty(gql, bob):
     assert gql(QUERY, user=bob).data["orders"]["edges"] == []
+
+
+def test_order_list_count_is_exact_up_to_the_cap_then_a_lower_bound(gql, alice, settings):
+    settings.COUNT_EXACT_UP_TO = 3
+    book = BookFactory(stock=50)
+    for _ in range(4):
+        buy(alice, book, 1)
+    counted = "totalCount totalCountIsExact"
+    answer = gql(f"{{ orders {{ {counted} }} me {{ orders {{ {counted} }} }} }}", user=alice)
+    assert answer.errors == []
+    expected = {"totalCount": 3, "totalCountIsExact": False}
+    assert answer.data == {"orders": expected, "me": {"orders": expected}}
