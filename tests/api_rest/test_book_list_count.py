@@ -23,8 +23,9 @@ def counted(body):
 
 @pytest.mark.parametrize(
     ("matches", "expected"),
-    [(CAP - 1, (CAP - 1, True)), (CAP, (CAP, True)), (CAP + 1, (CAP, False)), (CAP + 5, (CAP, False))],
-    ids=["below", "at", "above", "far-above"],
+    # The rule's whole table is tests/catalog/test_pagination.py's; here, both sides of the cap as the API shows them.
+    [(CAP, (CAP, True)), (CAP + 1, (CAP, False))],
+    ids=["at", "above"],
 )
 def test_book_list_count_is_exact_up_to_the_cap(anon, matches, expected):
     BookFactory.create_batch(matches, title="River Song")
