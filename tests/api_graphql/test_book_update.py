@@ -44,14 +44,10 @@ def test_book_update_by_global_id_replaces_authors_and_clears_the_date(gql, staf
 @pytest.mark.parametrize(
     ("variables", "errors"),
     [
-        ({"stock": -1}, [("stock", "invalid_stock")]),
-        ({"price": "abc"}, [("price", "invalid_price")]),
+        # The rules are tested in tests/catalog; here, a null, a Date the scalar refuses and a camelCase field.
         ({"price": None}, [("price", "required")]),
-        ({"title": ""}, [("title", "required")]),
-        ({"isbn": "123"}, [("isbn", "invalid_isbn")]),
-        ({"authorIds": ["999999"]}, [("authorIds", "not_found")]),
         ({"publishedDate": "31/12/2020"}, [("publishedDate", "invalid")]),
-        ({"title": "New title", "price": "-2"}, [("price", "invalid_price")]),
+        ({"title": "New title", "authorIds": ["999999"]}, [("authorIds", "not_found")]),
     ],
 )
 def test_book_update_invalid_values_change_nothing(gql, staff, book, variables, errors):

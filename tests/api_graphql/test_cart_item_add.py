@@ -2,7 +2,6 @@ import pytest
 
 from catalog.models import CartItem
 from tests.api_graphql.conftest import gid, payload_codes
-from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -10,7 +9,7 @@ MUTATION = """mutation($bookId: ID!, $quantity: Int) {
   cartItemAdd(bookId: $bookId, quantity: $quantity) {
     created
     cartItem { id databaseId quantity unitPrice lineTotal book { title } }
-    cart { itemCount total }
+    cart { copyCount total }
     errors { field code message }
   }
 }"""
@@ -34,38 +33,29 @@ def test_cart_item_add_creates_then_merges(gql, alice, book):
             "lineTotal": "20.00",
             "book": {"title": "The Dispossessed"},
         },
-        "cart": {"itemCount": 2, "total": "20.00"},
+        "cart": {"copyCount": 2, "total": "20.00"},
         "errors": [],
     }
     merged = add(gql, alice, gid("Book", book.pk))  # global id; quantity defaults to 1
     assert merged["created"] is False
     assert merged["cartItem"]["quantity"] == 3
-    assert merged["cart"] == {"itemCount": 3, "total": "30.00"}
+    assert merged["cart"] == {"copyCount": 3, "total": "30.00"}
 
 
 @pytest.mark.parametrize(
-    ("stock", "quantity", "errors"),
+    ("quantity", "errors"),
     [
-        (3, 0, [("quantity", "invalid_quantity")]),
-        (3, -1, [("quantity", "invalid_quantity")]),
-        (300, 100, [("quantity", "invalid_quantity")]),
-        (3, 4, [("quantity", "insufficient_stock")]),
-        (0, 1, [("quantity", "insufficient_stock")]),
+        # The quantity rules are tested in tests/catalog; here, how the payload carries them.
+        (0, [("quantity", "invalid_quantity")]),
+        (6, [("quantity", "insufficient_stock")]),
     ],
 )
-def test_cart_item_add_refused_quantities(gql, alice, stock, quantity, errors):
-    book = BookFactory(stock=stock)
+def test_cart_item_add_refused_quantities(gql, alice, book, quantity, errors):
     payload = add(gql, alice, str(book.pk), quantity)
     assert payload_codes(payload) == errors
+    assert all(e["message"] for e in payload["errors"])
     assert payload["cartItem"] is None and payload["cart"] is None
     assert not CartItem.objects.exists()
-
-
-def test_cart_item_add_merge_above_the_line_limit(gql, alice):
-    book = BookFactory(stock=500)
-    add(gql, alice, str(book.pk), 60)
-    assert payload_codes(add(gql, alice, str(book.pk), 40)) == [("quantity", "invalid_quantity")]
-    assert CartItem.objects.get().quantity == 60
 
 
 @pytest.mark.parametrize("value", ["999999", "abc", gid("Author", 1)])

@@ -7,7 +7,7 @@ from tests.api_graphql.conftest import gid, payload_codes
 pytestmark = pytest.mark.django_db
 
 MUTATION = """mutation($id: ID!) {
-  cartItemRemove(id: $id) { cart { itemCount items { quantity } } errors { field code message } }
+  cartItemRemove(id: $id) { cart { copyCount items { quantity } } errors { field code message } }
 }"""
 
 
@@ -23,7 +23,7 @@ def remove(gql, user, value):
 @pytest.mark.parametrize("form", ["database", "global"])
 def test_cart_item_remove(gql, alice, line, form):
     value = str(line.pk) if form == "database" else gid("CartItem", line.pk)
-    assert remove(gql, alice, value) == {"cart": {"itemCount": 0, "items": []}, "errors": []}
+    assert remove(gql, alice, value) == {"cart": {"copyCount": 0, "items": []}, "errors": []}
     assert payload_codes(remove(gql, alice, value)) == [(None, "not_found")]
 
 

@@ -8,7 +8,7 @@ from tests.factories import BookFactory
 pytestmark = pytest.mark.django_db
 
 MUTATION = """mutation { checkout {
-  order { id databaseId total itemCount createdAt lines { bookId title isbn quantity unitPrice lineTotal } }
+  order { id databaseId total copyCount createdAt lines { bookId title isbn quantity unitPrice lineTotal } }
   errors { field code message } } }"""
 
 
@@ -18,7 +18,7 @@ def test_checkout_makes_an_order_takes_stock_and_empties_the_cart(gql, alice, bo
     order = Order.objects.get()
     assert payload["errors"] == []
     assert payload["order"]["id"] == gid("Order", order.pk)
-    assert (payload["order"]["total"], payload["order"]["itemCount"]) == ("20.00", 2)
+    assert (payload["order"]["total"], payload["order"]["copyCount"]) == ("20.00", 2)
     assert payload["order"]["lines"] == [
         {
             "bookId": book.pk,

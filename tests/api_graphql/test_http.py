@@ -358,6 +358,7 @@ def test_extensions_are_accepted_and_reach_the_document_lookup(client, monkeypat
 def test_unknown_request_keys_are_ignored(client, book):
     response = post(client, {"query": BOOKS, "somethingElse": [1, 2]})
     assert response.status_code == 200
+    assert response.json()["data"] == {"books": {"edges": [{"node": {"title": book.title}}]}}
 
 
 def test_a_lone_surrogate_in_the_document_is_a_parse_error_not_a_crash(client):
@@ -426,6 +427,7 @@ def test_raw_asks_for_json_even_from_a_browser(client, book):
 def test_raw_from_a_client_that_takes_only_html_is_406(client, book):
     response = client.get("/graphql/", {"query": BOOKS, "raw": ""}, headers={"Accept": "text/html"})
     assert response.status_code == 406
+    assert response.json()["errors"][0]["extensions"] == {"code": "not_acceptable"}
 
 
 @override_settings(GRAPHQL_GRAPHIQL=False)

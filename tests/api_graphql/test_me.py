@@ -17,7 +17,7 @@ def test_me_shows_the_signed_in_user_with_cart_and_orders(gql, alice, book):
     checkout(user=alice)
     cart_item_add(user=alice, book_id=book.pk, quantity=2)
     answer = gql(
-        "{ me { id databaseId username cart { itemCount } orders { totalCount edges { node { itemCount } } } } }",
+        "{ me { id databaseId username cart { copyCount } orders { totalCount edges { node { copyCount } } } } }",
         user=alice,
     )
     assert not answer.errors
@@ -25,8 +25,8 @@ def test_me_shows_the_signed_in_user_with_cart_and_orders(gql, alice, book):
         "id": gid("User", alice.pk),
         "databaseId": alice.pk,
         "username": "alice",
-        "cart": {"itemCount": 2},
-        "orders": {"totalCount": 1, "edges": [{"node": {"itemCount": 1}}]},
+        "cart": {"copyCount": 2},
+        "orders": {"totalCount": 1, "edges": [{"node": {"copyCount": 1}}]},
     }
 
 

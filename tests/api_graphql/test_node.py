@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 QUERY = """query($id: ID!) { node(id: $id) { __typename id
     ... on Book { title } ... on Author { name } ... on User { username } ... on CartItem { quantity }
-    ... on Cart { itemCount } ... on Order { total } ... on OrderLine { title } } }"""
+    ... on Cart { copyCount } ... on Order { total } ... on OrderLine { title } } }"""
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def things(alice, book, author):
         "Book": (book.pk, {"title": "The Dispossessed"}),
         "Author": (author.pk, {"name": "Ursula K. Le Guin"}),
         "User": (alice.pk, {"username": "alice"}),
-        "Cart": (cart.pk, {"itemCount": 2}),
+        "Cart": (cart.pk, {"copyCount": 2}),
         "CartItem": (item.pk, {"quantity": 2}),
         "Order": (order.pk, {"total": "10.00"}),
         "OrderLine": (line.pk, {"title": "The Dispossessed"}),

@@ -93,7 +93,7 @@ def test_cart_with_lines_books_and_authors(gql, alice, shelf, django_assert_num_
 
     fill_cart(alice, Book.objects.all()[:size])
     # cart + lines with their books + authors of those books
-    query = "{ cart { total itemCount items { quantity lineTotal book { title authors { name } } } } }"
+    query = "{ cart { total copyCount items { quantity lineTotal book { title authors { name } } } } }"
     data = run(gql, django_assert_num_queries, TOKEN + 3, query, alice)
     assert len(data["cart"]["items"]) == size
     assert Cart.objects.count() == 1 and CartItem.objects.count() == size
@@ -109,7 +109,7 @@ def test_orders_with_lines_and_books(gql, alice, shelf, django_assert_num_querie
         checkout(user=alice)
     # orders page + their lines + the books still in the catalog
     query = (
-        "{ orders(first: 100) { totalCount edges { node { total itemCount "
+        "{ orders(first: 100) { totalCount edges { node { total copyCount "
         "lines { title lineTotal book { title } } } } } }"
     )
     data = run(gql, django_assert_num_queries, TOKEN + 4, query, alice)

@@ -20,9 +20,9 @@ def test_token_create_gives_a_token_that_signs_in(gql, alice):
     assert again["token"] == payload["token"]
 
 
-@pytest.mark.parametrize(("username", "password"), [("alice", "wrong"), ("nobody", "secret-pass-123")])
-def test_token_create_invalid_credentials(gql, alice, username, password):
-    payload = gql(MUTATION, {"username": username, "password": password}).payload("tokenCreate")
+def test_token_create_invalid_credentials(gql, alice):
+    # The credential rules are tested in tests/catalog; here, how the payload carries one.
+    payload = gql(MUTATION, {"username": "alice", "password": "wrong"}).payload("tokenCreate")
     assert payload["token"] is None
     assert payload_codes(payload) == [(None, "invalid_credentials")]
 
@@ -30,10 +30,8 @@ def test_token_create_invalid_credentials(gql, alice, username, password):
 @pytest.mark.parametrize(
     ("variables", "errors"),
     [
-        ({"username": "", "password": ""}, [("password", "required"), ("username", "required")]),
         ({"username": None, "password": "secret-pass-123"}, [("username", "required")]),
         ({"username": "alice", "password": None}, [("password", "required")]),
-        ({"username": "al\x00ice", "password": "secret-pass-123"}, [("username", "invalid_characters")]),
     ],
 )
 def test_token_create_missing_null_or_unreadable_credentials(gql, alice, variables, errors):

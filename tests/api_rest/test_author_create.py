@@ -17,14 +17,10 @@ def test_author_create_adds_an_author(staff_api):
 @pytest.mark.parametrize(
     ("body", "errors"),
     [
+        # The name and bio rules are tested in tests/catalog; here, a body without the key and one rule.
         ({}, [("name", "required")]),
-        ({"name": ""}, [("name", "required")]),
-        ({"name": "  "}, [("name", "required")]),
-        ({"name": None}, [("name", "required")]),
-        ({"name": "n" * 201}, [("name", "max_length")]),
         ({"name": {"first": "Octavia"}}, [("name", "invalid")]),
-        ({"name": "Octavia\x00"}, [("name", "invalid_characters")]),
-        ({"name": "Octavia", "bio": ["a", "list"]}, [("bio", "invalid")]),
+        ({"name": "n" * 201}, [("name", "max_length")]),
     ],
 )
 def test_author_create_rejects_bad_input(staff_api, body, errors):

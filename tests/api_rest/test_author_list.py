@@ -59,3 +59,16 @@ def test_author_list_page_past_the_end_is_not_found(anon, authors):
     response = anon.get("/api/authors/?page=9")
     assert response.status_code == 404
     assert codes(response) == [(None, "not_found")]
+
+
+def test_author_list_count_is_exact_up_to_the_cap_then_a_lower_bound(anon, settings):
+    settings.COUNT_EXACT_UP_TO = 3
+    for name in ("Ann", "Anna", "Annie", "Anne", "Bob"):
+        AuthorFactory(name=name)
+    assert counted(anon.get("/api/authors/").json()) == (5, True)  # unfiltered: exact beyond the cap
+    assert counted(anon.get("/api/authors/?search=ann").json()) == (3, False)
+    assert counted(anon.get("/api/authors/?search=bob").json()) == (1, True)
+
+
+def counted(body):
+    return body["count"], body["count_exact"]

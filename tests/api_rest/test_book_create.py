@@ -60,37 +60,30 @@ def test_book_create_accepts_form_data(staff_api):
     assert response.json()["price"] == "12.50"
 
 
+def test_book_create_answers_a_broken_rule_with_400_and_the_error_envelope(staff_api):
+    # The rules themselves are tested in tests/catalog; here, how REST carries one.
+    response = staff_api.post("/api/books/", payload(price="-1"))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert codes(response) == [("price", "invalid_price")]
+    assert "price" in response.json()["errors"][0]["message"].lower()
+    assert not Book.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("overrides", "errors"),
     [
-        ({"isbn": "9780441478126"}, [("isbn", "invalid_isbn")]),
-        ({"isbn": ""}, [("isbn", "invalid_isbn")]),
-        ({"price": "-1"}, [("price", "invalid_price")]),
-        ({"price": "12.345"}, [("price", "invalid_price")]),
-        ({"price": "1000000"}, [("price", "invalid_price")]),
-        ({"price": "NaN"}, [("price", "invalid_price")]),
-        ({"price": "twelve"}, [("price", "invalid_price")]),
-        ({"price": 1e300}, [("price", "invalid_price")]),
+        # JSON values of the wrong type are refused by the serializer, before any rule.
         ({"price": True}, [("price", "invalid")]),
         ({"price": None}, [("price", "required")]),
-        ({"stock": -1}, [("stock", "invalid_stock")]),
-        ({"stock": 10**12}, [("stock", "invalid_stock")]),
         ({"stock": "many"}, [("stock", "invalid")]),
         ({"stock": 1.5}, [("stock", "invalid")]),
-        ({"title": ""}, [("title", "required")]),
-        ({"title": "   "}, [("title", "required")]),
-        ({"title": "x" * 256}, [("title", "max_length")]),
-        ({"title": None}, [("title", "required")]),
         ({"title": ["a list"]}, [("title", "invalid")]),
-        ({"title": "nul\x00byte"}, [("title", "invalid_characters")]),
-        ({"published_date": "1969-02-30"}, [("published_date", "invalid")]),
-        ({"author_ids": [999999]}, [("author_ids", "not_found")]),
         ({"author_ids": "1,2"}, [("author_ids", "invalid")]),
         ({"author_ids": ["one"]}, [("author_ids.0", "invalid")]),
-        ({"author_ids": [0]}, [("author_ids", "invalid")]),
     ],
 )
-def test_book_create_rejects_bad_values_with_the_field_and_code(staff_api, overrides, errors):
+def test_book_create_refuses_json_of_the_wrong_shape(staff_api, overrides, errors):
     response = staff_api.post("/api/books/", payload(**overrides))
     assert response.status_code == 400, response.content
     assert codes(response) == errors

@@ -47,17 +47,10 @@ def test_book_list_pages_books_in_title_order_with_every_field(anon, shelf):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("search=omens", ["Good Omens"]),
+        # The filters themselves are tested in tests/catalog; here, the query string reaches them.
         ("search=PRATCHETT", ["Good Omens", "Mort"]),
-        ("in_stock=true", ["Mort", "The Hobbit"]),
+        ("min_price=9&max_price=12.50&ordering=-price", ["Good Omens", "Mort"]),
         ("in_stock=false", ["Good Omens"]),
-        ("min_price=9&max_price=12.50", ["Good Omens", "Mort"]),
-        ("published_after=1950-01-01", ["Good Omens"]),
-        ("published_before=1950-01-01", ["The Hobbit"]),
-        ("ordering=-price", ["Good Omens", "Mort", "The Hobbit"]),
-        ("ordering=price", ["The Hobbit", "Mort", "Good Omens"]),
-        ("ordering=published_date", ["The Hobbit", "Good Omens", "Mort"]),
-        ("search=nothing-like-this", []),
     ],
 )
 def test_book_list_filters_like_the_website(anon, shelf, query, expected):
@@ -113,7 +106,9 @@ def test_book_list_page_size_below_one_or_not_plain_digits_is_invalid(anon, page
 @pytest.mark.parametrize("page", ["1_0", "\u0661", " 1"])
 def test_book_list_page_number_in_any_other_writing_than_plain_digits_is_not_found(anon, page):
     BookFactory()
-    assert anon.get("/api/books/", {"page": page}).status_code == 404
+    response = anon.get("/api/books/", {"page": page})
+    assert response.status_code == 404
+    assert codes(response) == [(None, "not_found")]
 
 
 @pytest.mark.parametrize("page", ["2", "0", "-1", "abc", "99999999999999999999999"])
@@ -126,17 +121,8 @@ def test_book_list_page_out_of_range_is_not_found(anon, book, page):
 @pytest.mark.parametrize(
     ("query", "errors"),
     [
-        ("ordering=id", [("ordering", "invalid_ordering")]),
+        # The filter rules are tested in tests/catalog; here, how a query string's bad value is answered.
         ("ordering=-isbn", [("ordering", "invalid_ordering")]),
-        ("min_price=cheap", [("min_price", "invalid")]),
-        ("max_price=NaN", [("max_price", "invalid")]),
-        ("min_price=1e999", [("min_price", "invalid")]),
-        ("author=0", [("author", "invalid")]),
-        ("author=1.5", [("author", "invalid")]),
-        ("author=99999999999999999999", [("author", "invalid")]),
-        ("in_stock=maybe", [("in_stock", "invalid")]),
-        ("published_after=yesterday", [("published_after", "invalid")]),
-        ("search=" + "x" * 201, [("search", "max_length")]),
         ("search=a%00b", [("search", "invalid_characters")]),
     ],
 )

@@ -74,10 +74,8 @@ def test_book_update_needs_title_isbn_and_price_and_keeps_what_is_left_out(staff
 @pytest.mark.parametrize(
     ("change", "errors"),
     [
+        # The rules are tested in tests/catalog; here, one that is 400 and one that names a list field.
         ({"price": "-0.01"}, [("price", "invalid_price")]),
-        ({"stock": -1}, [("stock", "invalid_stock")]),
-        ({"isbn": "978-0-06-051275-1"}, [("isbn", "invalid_isbn")]),
-        ({"title": ""}, [("title", "required")]),
         ({"author_ids": [123456]}, [("author_ids", "not_found")]),
     ],
 )

@@ -87,11 +87,14 @@ def test_shoppers_get_forms_for_their_cart(client, alice, book):
 def test_session_sign_in_page_works(client, alice):
     response = client.get("/api/auth/login/")
     assert response.status_code == 200
+    assert b'name="username"' in response.content and b'name="password"' in response.content
     response = client.post(
         "/api/auth/login/", {"username": "alice", "password": "secret-pass-123", "next": "/api/cart/"}
     )
     assert response.status_code == 302 and response["Location"] == "/api/cart/"
-    assert client.get("/api/cart/", HTTP_ACCEPT="application/json").status_code == 200
+    cart = client.get("/api/cart/", HTTP_ACCEPT="application/json")
+    assert cart.status_code == 200
+    assert (cart.json()["items"], cart.json()["copy_count"]) == ([], 0)
 
 
 def test_session_writes_need_the_csrf_token(staff):

@@ -19,7 +19,10 @@ def test_cart_clear_empties_your_cart_only(alice_api, alice, bob, book):
 
 
 def test_cart_clear_of_an_empty_cart_is_fine(alice_api):
-    assert alice_api.delete("/api/cart/").status_code == 204
+    response = alice_api.delete("/api/cart/")
+    assert response.status_code == 204
+    assert response.content == b""
+    assert alice_api.get("/api/cart/").json()["items"] == []
 
 
 def test_cart_clear_anonymous_is_401(anon):

@@ -38,7 +38,7 @@ def test_cart_get_shows_lines_with_prices_and_totals(alice_api, alice):
             "line_total": "8.99",
         },
     ]
-    assert (body["item_count"], body["total"]) == (3, "33.99")
+    assert (body["copy_count"], body["total"]) == (3, "33.99")
 
 
 def test_cart_get_shows_only_your_own_cart(alice_api, bob, book):

@@ -19,7 +19,7 @@ def test_checkout_turns_the_cart_into_an_order(alice_api, alice):
     assert response.status_code == 201, response.content
     order = response.json()
     assert response["Location"] == f"http://testserver/api/orders/{order['id']}/"
-    assert (order["total"], order["item_count"]) == ("33.00", 3)
+    assert (order["total"], order["copy_count"]) == ("33.00", 3)
     assert order["created_at"].endswith("Z")
     assert [{k: v for k, v in line.items() if k != "id"} for line in order["lines"]] == [
         {

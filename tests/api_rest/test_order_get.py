@@ -16,7 +16,7 @@ def test_order_get_shows_your_order(bob_api, bobs_order, book):
     response = bob_api.get(f"/api/orders/{bobs_order.id}/")
     assert response.status_code == 200
     body = response.json()
-    assert (body["id"], body["total"], body["item_count"]) == (bobs_order.id, "20.00", 2)
+    assert (body["id"], body["total"], body["copy_count"]) == (bobs_order.id, "20.00", 2)
     assert body["lines"] == [
         {
             "id": bobs_order.lines.get().id,

@@ -2,6 +2,7 @@ import pytest
 
 from catalog.services import cart_item_add, checkout
 from tests.api_rest.helpers import codes
+from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,15 @@ def test_order_list_anonymous_is_401(anon):
     response = anon.get("/api/orders/")
     assert response.status_code == 401
     assert codes(response) == [(None, "not_authenticated")]
+
+
+def test_order_list_count_is_exact_up_to_the_cap_then_a_lower_bound(alice_api, alice, settings):
+    settings.COUNT_EXACT_UP_TO = 3
+    book = BookFactory(stock=50)
+    for _ in range(3):
+        buy(alice, book)
+    body = alice_api.get("/api/orders/").json()
+    assert (body["count"], body["count_exact"]) == (3, True)
+    buy(alice, book)
+    body = alice_api.get("/api/orders/").json()
+    assert (body["count"], body["count_exact"]) == (3, False)

@@ -39,7 +39,9 @@ def test_book_list_filtered_with_a_token(alice_api, catalog, django_assert_num_q
 
 def test_book_get(anon, book, django_assert_num_queries):
     with django_assert_num_queries(2):
-        assert anon.get(f"/api/books/{book.id}/").status_code == 200
+        response = anon.get(f"/api/books/{book.id}/")
+    assert response.status_code == 200
+    assert (response.json()["id"], [a["name"] for a in response.json()["authors"]]) == (book.id, ["Ursula K. Le Guin"])
 
 
 @pytest.mark.parametrize("page_size", [5, 100])

@@ -19,18 +19,16 @@ def test_token_create_gives_a_token_that_signs_you_in(anon, alice):
 def test_token_create_works_with_form_data(anon, alice):
     response = anon.post("/api/auth/token/", {"username": "alice", "password": "secret-pass-123"}, format="multipart")
     assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=alice).key}
 
 
 @pytest.mark.parametrize(
     ("body", "errors"),
     [
+        # The credential rules are tested in tests/catalog; here, missing keys and one rule.
         ({"username": "alice", "password": "wrong"}, [(None, "invalid_credentials")]),
-        ({"username": "nobody", "password": "secret-pass-123"}, [(None, "invalid_credentials")]),
-        ({"username": "alice", "password": " secret-pass-123 "}, [(None, "invalid_credentials")]),
         ({"username": "alice"}, [("password", "required")]),
         ({"password": "x"}, [("username", "required")]),
-        ({"username": "", "password": ""}, [("username", "required"), ("password", "required")]),
-        ({"username": "ali\x00ce", "password": "secret-pass-123"}, [("username", "invalid_characters")]),
     ],
 )
 def test_token_create_refuses_bad_credentials(anon, alice, body, errors):
@@ -55,3 +53,4 @@ def test_token_create_ignores_a_stale_token_header(anon, alice):
         HTTP_AUTHORIZATION="Token revoked-long-ago",
     )
     assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=alice).key}

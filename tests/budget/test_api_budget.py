@@ -120,7 +120,9 @@ def test_a_forged_forwarded_for_buys_no_new_budget(shelf):
     client = Client()
     with rates(anon="3/minute"), override_settings(TRUSTED_PROXIES=[]):
         statuses = [rest(client, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(10)]
-        assert graphql(client, HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
+        refused = graphql(client, HTTP_X_FORWARDED_FOR="198.51.100.99")
+        assert refused.status_code == 429
+        assert [e["extensions"]["code"] for e in refused.json()["errors"]] == ["throttled"]
     assert statuses.count(200) == 3
 
 
@@ -145,6 +147,10 @@ def test_the_maximum_cost_is_refused_before_execution(shelf, django_assert_num_q
 
 def test_the_maximum_cost_is_a_setting(shelf):
     with rates(GRAPHQL_MAX_COST=11):
-        assert graphql(Client()).status_code == 400
+        refused = graphql(Client())
+        assert refused.status_code == 400
+        assert [e["extensions"]["code"] for e in refused.json()["errors"]] == ["query_too_complex"]
     with rates(GRAPHQL_MAX_COST=12):
-        assert graphql(Client()).status_code == 200
+        served = graphql(Client())
+        assert served.status_code == 200
+        assert len(served.json()["data"]["books"]["edges"]) == 3

@@ -209,3 +209,4 @@ def test_a_stored_answer_never_answers_an_accept_the_view_cannot_meet(shelf):
     gql_get(client)
     refused = client.get("/graphql/", {"query": BOOKS}, HTTP_ACCEPT="image/png")
     assert refused.status_code == 406
+    assert refused.json()["errors"][0]["extensions"] == {"code": "not_acceptable"}

@@ -115,6 +115,8 @@ def test_a_mutation_by_hash_still_needs_post(staff):
     post(Client(), {"query": mutation, "extensions": extensions(digest)})
     response = get(Client(), ext=extensions(digest))
     assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response.json()["errors"][0]["extensions"]["code"] == "method_not_allowed"
 
 
 @pytest.fixture

@@ -26,8 +26,12 @@ def shop(alice, book):
 @pytest.mark.parametrize("model", MODELS)
 def test_every_model_has_a_working_changelist_and_search(admin_client, shop, model):
     url = reverse(f"admin:catalog_{model}_changelist")
-    assert admin_client.get(url).status_code == 200
-    assert admin_client.get(url, {"q": "Dispossessed"}).status_code == 200
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].model._meta.model_name == model
+    searched = admin_client.get(url, {"q": "Dispossessed"})
+    assert searched.status_code == 200
+    assert searched.context["cl"].query == "Dispossessed"
 
 
 def test_book_change_page_has_the_author_inline(admin_client, book):

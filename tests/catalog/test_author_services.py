@@ -6,6 +6,7 @@ from catalog.errors import Forbidden, NotAuthenticated, NotFound
 from catalog.models import Author, Book
 from catalog.services import author_create, author_delete, author_update
 from tests.catalog.helpers import error_pairs
+from tests.catalog.rules import AUTHOR_CREATE_INVALID
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +16,10 @@ def test_author_create_returns_author_with_book_count(staff):
     assert (author.name, author.bio, author.book_count) == ("Octavia E. Butler", "Kindred.", 0)
 
 
-@pytest.mark.parametrize(("name", "expected"), [("", [("name", "required")]), ("x" * 201, [("name", "max_length")])])
-def test_author_create_rejects_bad_names(staff, name, expected):
+@pytest.mark.parametrize(("arguments", "expected"), AUTHOR_CREATE_INVALID)
+def test_author_create_rejects_bad_names_and_bios(staff, arguments, expected):
     with pytest.raises(ValidationError) as exc:
-        author_create(actor=staff, name=name)
+        author_create(actor=staff, **arguments)
     assert error_pairs(exc.value) == expected
     assert not Author.objects.exists()
 

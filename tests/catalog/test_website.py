@@ -66,7 +66,9 @@ def test_book_detail_page(client, book):
 
 
 def test_missing_book_is_404(client, db):
-    assert client.get("/books/999999/").status_code == 404
+    response = client.get("/books/999999/")
+    assert response.status_code == 404
+    assert b"Not Found" in response.content
 
 
 def test_a_list_longer_than_the_cap_says_so(client, settings):

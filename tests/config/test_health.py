@@ -38,7 +38,9 @@ def test_readyz_is_503_with_pending_migrations(client):
 
 
 def test_health_endpoints_only_answer_get(client):
-    assert client.post("/healthz").status_code == 405
+    response = client.post("/healthz")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@
 import pytest
 
 from catalog.models import Book, CartItem, Order
+from tests.catalog.rules import CART_ITEM_ADD_INVALID, CART_ITEM_UPDATE_INVALID
 from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def test_cart_item_add_merge_and_cart_get(both, alice, book):
         cart = api.cart_get(alice)
         assert added.errors == merged.errors == cart.errors == []
         assert merged.data["quantity"] == 3
-        assert (cart.data["item_count"], cart.data["total"]) == (3, "30.00")
+        assert (cart.data["copy_count"], cart.data["total"]) == (3, "30.00")
         results.append(_without_ids(cart.data))
     assert results[0] == results[1]
 
@@ -26,16 +27,13 @@ def _without_ids(cart):
     return {**cart, "id": None, "items": [{**i, "id": None} for i in cart["items"]]}
 
 
+def _an_int_both_carry(quantity) -> bool:
+    # Other values are refused by REST's serializer and by GraphQL's Int before the rules.
+    return type(quantity) is int and -(2**31) <= quantity < 2**31
+
+
 @pytest.mark.parametrize(
-    ("stock", "quantity", "errors"),
-    [
-        (3, 2, []),
-        (3, 0, [("quantity", "invalid_quantity")]),
-        (3, -1, [("quantity", "invalid_quantity")]),
-        (300, 100, [("quantity", "invalid_quantity")]),
-        (3, 4, [("quantity", "insufficient_stock")]),
-        (0, 1, [("quantity", "insufficient_stock")]),
-    ],
+    ("stock", "quantity", "errors"), [row for row in CART_ITEM_ADD_INVALID if _an_int_both_carry(row.values[1])]
 )
 def test_cart_item_add_is_the_same_on_both_apis(api, alice, stock, quantity, errors):
     book = BookFactory(stock=stock)
@@ -60,8 +58,8 @@ def test_someone_elses_cart_line_is_like_a_missing_one(api, alice, bob, book):
 def test_cart_item_update_remove_and_clear(api, alice, book):
     line = api.cart_item_add(alice, book.id, 1).data["id"]
     assert api.cart_item_update(alice, line, 4).data["quantity"] == 4
-    assert api.cart_item_update(alice, line, 0).errors == [("quantity", "invalid_quantity")]
-    assert api.cart_item_update(alice, line, 6).errors == [("quantity", "insufficient_stock")]
+    for quantity, code in (row.values for row in CART_ITEM_UPDATE_INVALID):
+        assert api.cart_item_update(alice, line, quantity).errors == [("quantity", code)]
     assert api.cart_item_remove(alice, line).errors == []
     api.cart_item_add(alice, book.id, 1)
     assert api.cart_clear(alice).errors == []
@@ -76,7 +74,7 @@ def test_checkout_and_orders(both, alice, bob):
         api.cart_item_add(alice, book.id, 2)
         outcome = api.checkout(alice)
         assert outcome.errors == []
-        assert (outcome.data["total"], outcome.data["item_count"]) == ("20.00", 2)
+        assert (outcome.data["total"], outcome.data["copy_count"]) == ("20.00", 2)
         assert api.order_get(alice, outcome.data["id"]).data == outcome.data
         assert api.order_get(bob, outcome.data["id"]).errors == [(None, "not_found")]
         assert api.order_get(alice, outcome.data["id"] + 1000).errors == [(None, "not_found")]

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 REST_READS = ["/api/", "/api/cart/", "/api/books/", "/api/authors/", "/api/orders/"]
 GRAPHQL_READS = [
-    "{ cart { id databaseId itemCount total items { quantity } } }",
-    "{ me { username cart { id itemCount } orders { edges { node { total } } } } }",
+    "{ cart { id databaseId copyCount total items { quantity } } }",
+    "{ me { username cart { id copyCount } orders { edges { node { total } } } } }",
     "{ books { edges { node { title authors { name } } } } authors { edges { node { name bookCount } } } }",
 ]
 WEBSITE_READS = ["/", "/?search=book&in_stock=true"]
@@ -81,8 +81,8 @@ def test_graphql_finds_the_unsaved_cart_by_its_id_and_stores_nothing(client, cat
     cart_id = to_global_id("Cart", alice.pk)
 
     def read():
-        answer = _graphql(client, alice, f'{{ node(id: "{cart_id}") {{ ... on Cart {{ id itemCount }} }} }}')
-        assert answer["data"] == {"node": {"id": cart_id, "itemCount": 0}}
+        answer = _graphql(client, alice, f'{{ node(id: "{cart_id}") {{ ... on Cart {{ id copyCount }} }} }}')
+        assert answer["data"] == {"node": {"id": cart_id, "copyCount": 0}}
 
     assert _writes(read) == []
 

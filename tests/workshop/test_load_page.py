@@ -94,7 +94,9 @@ def test_the_compare_page_links_to_the_load_page(client, workshop_mode):
 
 def test_the_load_page_is_off_outside_workshop_mode(client, settings):
     settings.WORKSHOP_MODE = False
-    assert client.get("/compare/load/").status_code == 404
+    response = client.get("/compare/load/")
+    assert response.status_code == 404
+    assert b"Not Found" in response.content
 
 
 def test_only_the_latest_runs_are_kept():

@@ -177,7 +177,7 @@ def test_an_unreadable_file_is_refused_with_its_name(tmp_path):
 @pytest.mark.parametrize(
     ("document", "fields"),
     [
-        ({"data": {"cart": {"itemCount": 3}}}, 1),
+        ({"data": {"cart": {"copyCount": 3}}}, 1),
         ({"title": "A", "subtitle": "", "published_date": None, "stock": 0, "in": False}, 5),
         ({"results": [{"id": 1, "authors": [{"name": "X"}, {"name": "Y"}]}, {"id": 2, "authors": []}]}, 4),
         ({"count": 2, "next": None, "previous": None, "results": []}, 3),

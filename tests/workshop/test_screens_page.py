@@ -75,6 +75,10 @@ def test_without_the_demo_data_the_page_says_what_to_do(client, workshop_mode):
 
 
 def test_the_screens_page_is_off_outside_workshop_mode_and_only_read(client, settings, workshop_mode):
-    assert client.post("/compare/screens/").status_code == 405
+    posted = client.post("/compare/screens/")
+    assert posted.status_code == 405
+    assert posted["Allow"] == "GET"
     settings.WORKSHOP_MODE = False
-    assert client.get("/compare/screens/").status_code == 404
+    response = client.get("/compare/screens/")
+    assert response.status_code == 404
+    assert b"Not Found" in response.content

@@ -14,7 +14,7 @@ def order(alice, book):
     return checkout(user=alice)
 
 
-def test_order_by_database_id_and_global_id(gql, alice, order):
+def test_order_get_by_database_id_and_global_id(gql, alice, order):
     for value in (str(order.pk), gid("Order", order.pk)):
         answer = gql(QUERY, {"id": value}, user=alice)
         assert answer.data["order"] == {
@@ -33,7 +33,7 @@ def test_someone_elses_order_is_exactly_like_a_missing_one(gql, bob, order):
     assert foreign.codes == [(None, "not_found")]
 
 
-def test_order_needs_a_signed_in_user(gql, order):
+def test_order_get_needs_a_signed_in_user(gql, order):
     answer = gql(QUERY, {"id": str(order.pk)})
     assert answer.data == {"order": None}
     assert answer.codes == [(None, "not_authenticated")]

@@ -15,7 +15,7 @@ def titles(answer):
     return [edge["node"]["title"] for edge in answer.data["books"]["edges"]]
 
 
-def test_books_happy_path_prints_like_rest(gql, shelf):
+def test_book_list_happy_path_prints_like_rest(gql, shelf):
     answer = gql(f"{{ books {{ totalCount edges {{ cursor node {{ {NODE} }} }} }} }}")
     assert answer.status == 200 and not answer.errors
     books = answer.data["books"]
@@ -34,31 +34,26 @@ def test_books_happy_path_prints_like_rest(gql, shelf):
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        ('search: "omens"', ["Good Omens"]),
+        # The filters themselves are tested in tests/catalog; here, the arguments and the orderBy enum reach them.
         ('search: "gaiman"', ["Good Omens"]),
         ('minPrice: "9", maxPrice: "12.50"', ["Good Omens", "Mort"]),
-        ("inStock: true", ["Mort", "The Hobbit"]),
         ("inStock: false", ["Good Omens"]),
-        ('publishedAfter: "1980-01-01"', ["Good Omens"]),
-        ('publishedBefore: "1980-01-01"', ["The Hobbit"]),
         ("orderBy: [PRICE_DESC]", ["Good Omens", "Mort", "The Hobbit"]),
-        ("orderBy: [PUBLISHED_DATE_ASC]", ["The Hobbit", "Good Omens", "Mort"]),
         ("orderBy: [PUBLISHED_DATE_DESC]", ["Good Omens", "The Hobbit", "Mort"]),
-        ("orderBy: [TITLE_DESC]", ["The Hobbit", "Mort", "Good Omens"]),
     ],
 )
-def test_books_filters_and_ordering(gql, shelf, arguments, expected):
+def test_book_list_filters_and_ordering(gql, shelf, arguments, expected):
     assert titles(gql(f"{{ books({arguments}) {{ edges {{ node {{ title }} }} }} }}")) == expected
 
 
-def test_books_by_author_takes_a_global_or_a_database_id(gql, shelf):
+def test_book_list_by_author_takes_a_global_or_a_database_id(gql, shelf):
     pratchett = shelf["authors"]["pratchett"]
     for value in (str(pratchett.pk), gid("Author", pratchett.pk)):
         answer = gql("query($a: ID) { books(author: $a) { edges { node { title } } } }", {"a": value})
         assert titles(answer) == ["Good Omens", "Mort"]
 
 
-def test_books_ordering_combines_keys(gql, db):
+def test_book_list_ordering_combines_keys(gql, db):
     BookFactory(title="B", price=Decimal("5.00"))
     BookFactory(title="A", price=Decimal("5.00"))
     BookFactory(title="C", price=Decimal("1.00"))
@@ -69,17 +64,13 @@ def test_books_ordering_combines_keys(gql, db):
 @pytest.mark.parametrize(
     ("arguments", "field", "code"),
     [
+        # The filter rules are tested in tests/catalog; one here, with the paging arguments GraphQL adds.
         ('publishedAfter: "2020-13-45"', "publishedAfter", "invalid"),
-        ('publishedBefore: "yesterday"', "publishedBefore", "invalid"),
-        ('minPrice: "cheap"', "minPrice", "invalid"),
-        ('maxPrice: "1e999999"', "maxPrice", "invalid"),
-        (f'search: "{"x" * 201}"', "search", "max_length"),
-        ('author: "abc"', "author", "invalid"),
         ('after: "nonsense"', "after", "invalid"),
         ('last: 2, before: "nonsense"', "before", "invalid"),
     ],
 )
-def test_books_bad_filters_are_errors_with_codes(gql, shelf, arguments, field, code):
+def test_book_list_bad_filters_are_errors_with_codes(gql, shelf, arguments, field, code):
     answer = gql(f"{{ books({arguments}) {{ edges {{ node {{ title }} }} }} }}")
     assert answer.status == 200
     assert answer.data == {"books": None}
@@ -87,12 +78,12 @@ def test_books_bad_filters_are_errors_with_codes(gql, shelf, arguments, field, c
     assert answer.errors[0]["path"] == ["books"]
 
 
-def test_books_mixing_forward_and_backward_paging_is_refused(gql, shelf):
+def test_book_list_mixing_forward_and_backward_paging_is_refused(gql, shelf):
     answer = gql("{ books(first: 1, last: 1) { edges { node { title } } } }")
     assert answer.codes == [(None, "invalid")]
 
 
-def test_books_page_forwards_and_backwards_with_cursors(gql, db):
+def test_book_list_page_forwards_and_backwards_with_cursors(gql, db):
     for i in range(7):
         BookFactory(title=f"T{i}")
     query = """query($after: String) { books(first: 3, after: $after) {
@@ -116,7 +107,7 @@ def test_books_page_forwards_and_backwards_with_cursors(gql, db):
     assert titles(earlier) == ["T3", "T4"]
 
 
-def test_books_edge_cursors_resume_after_that_edge(gql, db):
+def test_book_list_edge_cursors_resume_after_that_edge(gql, db):
     for i in range(4):
         BookFactory(title=f"T{i}")
     edges = gql("{ books { edges { cursor node { title } } } }").data["books"]["edges"]
@@ -127,7 +118,7 @@ def test_books_edge_cursors_resume_after_that_edge(gql, db):
 
 
 @pytest.mark.parametrize(("first", "size"), [(None, 20), (5, 5), (100, 100), (500, 100)])
-def test_books_page_size_defaults_to_20_and_is_capped_at_100(gql, db, first, size):
+def test_book_list_page_size_defaults_to_20_and_is_capped_at_100(gql, db, first, size):
     for _ in range(120):
         BookFactory()
     arguments = "" if first is None else f"(first: {first})"
@@ -138,7 +129,7 @@ def test_books_page_size_defaults_to_20_and_is_capped_at_100(gql, db, first, siz
 
 
 @pytest.mark.parametrize("argument", ["first: 0", "first: -3", "last: 0", "last: -1"])
-def test_books_page_of_less_than_one_row_is_refused_on_its_argument(gql, db, argument):
+def test_book_list_page_of_less_than_one_row_is_refused_on_its_argument(gql, db, argument):
     BookFactory()
     answer = gql(f"{{ books({argument}) {{ edges {{ node {{ databaseId }} }} }} }}")
     assert [(e["extensions"]["field"], e["extensions"]["code"]) for e in answer.errors] == [
@@ -147,14 +138,14 @@ def test_books_page_of_less_than_one_row_is_refused_on_its_argument(gql, db, arg
     assert answer.data == {"books": None}
 
 
-def test_books_last_is_capped_too(gql, db):
+def test_book_list_last_is_capped_too(gql, db):
     for _ in range(105):
         BookFactory()
     answer = gql("{ books(last: 1000) { edges { node { databaseId } } } }")
     assert len(answer.data["books"]["edges"]) == 100
 
 
-def test_books_empty_catalog(gql, db):
+def test_book_list_empty_catalog(gql, db):
     answer = gql("{ books { totalCount pageInfo { hasNextPage startCursor endCursor } edges { node { title } } } }")
     assert answer.data == {
         "books": {

@@ -1,12 +1,13 @@
 import pytest
 
 from catalog.services import cart_item_add, checkout
+from tests.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
 
 QUERY = """query($first: Int, $after: String) { orders(first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    edges { node { databaseId total itemCount createdAt
+    edges { node { databaseId total copyCount createdAt
                    lines { bookId title isbn quantity unitPrice lineTotal } } } } }"""
 
 
@@ -15,7 +16,7 @@ def buy(user, book, quantity):
     return checkout(user=user)
 
 
-def test_orders_are_the_users_own_newest_first(gql, alice, bob, book):
+def test_order_list_holds_the_users_own_orders_newest_first(gql, alice, bob, book):
     first = buy(alice, book, 1)
     second = buy(alice, book, 2)
     buy(bob, book, 1)
@@ -34,10 +35,10 @@ def test_orders_are_the_users_own_newest_first(gql, alice, bob, book):
         }
     ]
     assert orders["edges"][0]["node"]["total"] == "20.00"
-    assert orders["edges"][0]["node"]["itemCount"] == 2
+    assert orders["edges"][0]["node"]["copyCount"] == 2
 
 
-def test_orders_page_by_cursor(gql, alice, book):
+def test_order_list_pages_by_cursor(gql, alice, book):
     made = [buy(alice, book, 1).pk for _ in range(3)]
     page = gql(QUERY, {"first": 2}, user=alice).data["orders"]
     assert [e["node"]["databaseId"] for e in page["edges"]] == made[::-1][:2]
@@ -46,18 +47,30 @@ def test_orders_page_by_cursor(gql, alice, book):
     assert [e["node"]["databaseId"] for e in rest["edges"]] == [made[0]]
 
 
-def test_orders_keep_lines_of_deleted_books(gql, alice, book):
+def test_order_list_keeps_lines_of_deleted_books(gql, alice, book):
     buy(alice, book, 1)
     book.delete()
     line = gql("{ orders { edges { node { lines { bookId book { title } title } } } } }", user=alice).data
     assert line["orders"]["edges"][0]["node"]["lines"] == [{"bookId": None, "book": None, "title": "The Dispossessed"}]
 
 
-def test_orders_need_a_signed_in_user(gql, book):
+def test_order_list_needs_a_signed_in_user(gql, book):
     answer = gql(QUERY)
     assert answer.data == {"orders": None}
     assert answer.codes == [(None, "not_authenticated")]
 
 
-def test_no_orders(gql, bob):
+def test_order_list_of_a_user_without_orders_is_empty(gql, bob):
     assert gql(QUERY, user=bob).data["orders"]["edges"] == []
+
+
+def test_order_list_count_is_exact_up_to_the_cap_then_a_lower_bound(gql, alice, settings):
+    settings.COUNT_EXACT_UP_TO = 3
+    book = BookFactory(stock=50)
+    for _ in range(4):
+        buy(alice, book, 1)
+    counted = "totalCount totalCountIsExact"
+    answer = gql(f"{{ orders {{ {counted} }} me {{ orders {{ {counted} }} }} }}", user=alice)
+    assert answer.errors == []
+    expected = {"totalCount": 3, "totalCountIsExact": False}
+    assert answer.data == {"orders": expected, "me": {"orders": expected}}

@@ -22,7 +22,7 @@ def names(answer):
     return [edge["node"]["name"] for edge in answer.data["authors"]["edges"]]
 
 
-def test_authors_happy_path(gql, writers):
+def test_author_list_happy_path(gql, writers):
     answer = gql("{ authors { totalCount edges { node { id databaseId name bio bookCount } } } }")
     assert answer.data["authors"]["totalCount"] == 3
     first = answer.data["authors"]["edges"][0]["node"]
@@ -48,11 +48,11 @@ def test_authors_happy_path(gql, writers):
         ("last: 1", ["Ursula K. Le Guin"]),
     ],
 )
-def test_authors_filters_ordering_and_pages(gql, writers, arguments, expected):
+def test_author_list_filters_ordering_and_pages(gql, writers, arguments, expected):
     assert names(gql(f"{{ authors({arguments}) {{ edges {{ node {{ name }} }} }} }}")) == expected
 
 
-def test_authors_bad_search_is_an_error_with_a_code(gql, writers):
+def test_author_list_bad_search_is_an_error_with_a_code(gql, writers):
     answer = gql(f'{{ authors(search: "{"x" * 201}") {{ edges {{ node {{ name }} }} }} }}')
     assert answer.codes == [("search", "max_length")]
 
@@ -99,3 +99,34 @@ def test_author_books_page_size_is_capped(gql, db):
     assert len(node["books"]["edges"]) == 100
     # Over COUNT_EXACT_UP_TO (100), the list's count is a lower bound; the author's bookCount stays exact.
     assert (node["books"]["totalCount"], node["books"]["totalCountIsExact"], node["bookCount"]) == (100, False, 105)
+
+
+COUNTED = "totalCount totalCountIsExact"
+
+
+def counted(connection):
+    return connection["totalCount"], connection["totalCountIsExact"]
+
+
+def test_author_list_count_is_exact_up_to_the_cap_then_a_lower_bound(gql, settings):
+    settings.COUNT_EXACT_UP_TO = 3
+    for name in ("Ann", "Anna", "Annie", "Anne", "Bob"):
+        AuthorFactory(name=name)
+    assert counted(gql(f"{{ authors {{ {COUNTED} }} }}").data["authors"]) == (5, True)  # unfiltered: exact
+    assert counted(gql(f'{{ authors(search: "ann") {{ {COUNTED} }} }}').data["authors"]) == (3, False)
+
+
+@pytest.mark.parametrize(("books", "expected"), [(3, (3, True)), (5, (3, False))], ids=["at", "above"])
+def test_author_books_count_is_exact_up_to_the_cap_then_a_lower_bound(gql, settings, books, expected):
+    settings.COUNT_EXACT_UP_TO = 3
+    prolific = AuthorFactory(name="Prolific")
+    BookFactory.create_batch(books, authors=[prolific])
+    quiet = AuthorFactory(name="Quiet")
+    BookFactory(authors=[quiet])
+    query = f"{{ authors {{ edges {{ node {{ name bookCount books(first: 2) {{ {COUNTED} }} }} }} }} }}"
+    nodes = {edge["node"]["name"]: edge["node"] for edge in gql(query).data["authors"]["edges"]}
+    assert counted(nodes["Prolific"]["books"]) == expected
+    assert nodes["Prolific"]["bookCount"] == books  # a field of the author, always exact
+    assert counted(nodes["Quiet"]["books"]) == (1, True)
+    one = gql(f'{{ author(id: "{prolific.pk}") {{ books {{ {COUNTED} }} }} }}').data["author"]
+    assert counted(one["books"]) == expected
