@@ -11,6 +11,7 @@ several ``fields`` parameters add up. A name the answer does not have, or an emp
 (``id,,title``, ``authors.``), is refused with ``invalid_fields``, naming it.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -24,8 +25,6 @@ from catalog.errors import ErrorCode
 
 FIELDS_PARAM = "fields"
 MAX_FIELDS_LENGTH = 1000
-_NAME = "[a-z_]+(\\.[a-z_]+)*"
-FIELDS_PATTERN = f"^{_NAME}(,{_NAME})*$"
 
 # A shape: each field's name, and the shape inside it (None for a value with no fields of its own).
 Shape = dict[str, "Shape | None"]
@@ -135,23 +134,30 @@ def requested_fields(request, output_class: type[serializers.Serializer]) -> Fie
 def _dotted(shape: Shape, prefix: str = "") -> list[str]:
     names = []
     for name, inside in shape.items():
-        names.append(f"`{prefix}{name}`")
+        names.append(f"{prefix}{name}")
         if inside is not None:
             names.extend(_dotted(inside, f"{prefix}{name}."))
     return names
 
 
+def fields_pattern(names: list[str]) -> str:
+    """A comma-separated list of these names and no other: what the server takes, to the letter."""
+    one = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return f"^(?:{one})(?:,(?:{one}))*$"
+
+
 def fields_parameter(output_class: type[serializers.Serializer], *, many: bool = False) -> OpenApiParameter:
     """The ``fields`` query parameter of a read, documented with the names it takes."""
     what = "each item" if many else "the answer"
+    names = _dotted(output_shape(output_class))
     return OpenApiParameter(
         FIELDS_PARAM,
-        {"type": "string", "pattern": FIELDS_PATTERN, "maxLength": MAX_FIELDS_LENGTH},
+        {"type": "string", "pattern": fields_pattern(names), "maxLength": MAX_FIELDS_LENGTH},
         description=(
             f"Sparse fieldset: only these fields of {what}, comma-separated; a dotted name picks a field "
             "inside a nested one (`authors.name`), a nested field alone comes whole. Empty or absent: every "
             "field. A name given twice counts once. An unknown or empty name: `invalid_fields`. "
-            f"Names: {', '.join(_dotted(output_shape(output_class)))}."
+            f"Names: {', '.join(f'`{name}`' for name in names)}."
         ),
     )
 

@@ -1,5 +1,6 @@
 """Pieces of the OpenAPI document that several operations share."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django_filters import Filter, FilterSet
@@ -21,6 +22,7 @@ from catalog.filters import (
 )
 from catalog.text import DECIMAL_PATTERN
 
+from .fields import FIELDS_PARAM
 from .permissions import CatalogEditorOrReadOnly
 from .serializers import ErrorOutput, UnavailableOutput
 
@@ -151,6 +153,7 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
                 if parameter["in"] == "query" and not parameter.get("required"):
                     parameter["allowEmptyValue"] = True
     schemas = result.get("components", {}).get("schemas", {})
+    _sparse_outputs(result, schemas)
     if "ErrorCode" in schemas:
         schemas["ErrorCode"]["description"] = f"{ERROR_CODE_INTRODUCTION}\n\n{schemas['ErrorCode']['description']}"
     patched = schemas.get("PatchedCartItemUpdateInput")
@@ -158,6 +161,45 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
         patched["required"] = ["quantity"]
         result["paths"]["/api/cart/items/{item_id}/"]["patch"]["requestBody"]["required"] = True
     return result
+
+
+SPARSE_NOTE = "Every field is there unless the read's `fields` parameter leaves it out."
+
+
+def _refs(schema: Any) -> Iterator[str]:
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            yield schema["$ref"].rsplit("/", 1)[-1]
+        for value in schema.values():
+            yield from _refs(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _refs(value)
+
+
+def _sparse_outputs(result: dict[str, Any], schemas: dict[str, Any]) -> None:
+    """What a read with ``?fields=`` may leave out is not required: the objects its answer
+    holds (a page's envelope keeps its own fields), and every object inside them."""
+    pending = []
+    for item in result.get("paths", {}).values():
+        read = item.get("get")
+        if read and any(p["name"] == FIELDS_PARAM for p in read.get("parameters", [])):
+            answer = read["responses"]["200"]["content"]["application/json"]["schema"]
+            for name in _refs(answer):
+                if name.startswith("Paginated"):
+                    pending.extend(_refs(schemas[name]["properties"]["results"]))
+                else:
+                    pending.append(name)
+    done: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in done or name not in schemas:
+            continue
+        done.add(name)
+        schema = schemas[name]
+        if schema.pop("required", None) is not None:
+            schema["description"] = f"{schema.get('description', '').rstrip()}\n\n{SPARSE_NOTE}".strip()
+        pending.extend(_refs(schema.get("properties", {})))
 
 
 BOOK_CODES = (

@@ -167,3 +167,14 @@ def test_the_openapi_document_states_fields_on_every_read_with_every_name_the_se
         for name in names:
             assert alice_api.get(reads[operation][0], {"fields": name}).status_code == 200, (operation, name)
         assert not pattern.fullmatch("id,,title") and not pattern.fullmatch("authors.")
+        # A name the answer does not have is outside the pattern too: what the document allows, the server takes.
+        assert not pattern.fullmatch("weight") and not pattern.fullmatch(f"{reads[operation][1]},_"), operation
+
+
+def test_the_openapi_document_requires_no_field_a_sparse_read_may_leave_out():
+    schemas = yaml.safe_load(OPENAPI.read_text())["components"]["schemas"]
+    for name in ("ApiRoot", "Author", "AuthorRef", "Book", "Cart", "CartBook", "CartItem", "Order", "OrderLine"):
+        assert "required" not in schemas[name], name
+        assert "unless the read's `fields` parameter leaves it out" in schemas[name]["description"], name
+    # A page's envelope is never narrowed: its count and links stay required.
+    assert {"count", "results"} <= set(schemas["PaginatedBookList"]["required"])
